@@ -1,0 +1,61 @@
+import type { Exchange } from '../client/exchange.js';
+import type { Level } from './suite-format.js';
+
+/** The structured result of a run: what every reporter renders and what the programmatic API returns. */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning' | 'known-failure';
+
+export interface AssertionFailure {
+  /** What was asserted, in words, e.g. "status is 201". */
+  assertion: string;
+  expected?: unknown;
+  actual?: unknown;
+  source?: string;
+  message?: string;
+  /** Index into the check's exchanges of the exchange that shows the failure. */
+  exchange?: number;
+}
+
+export interface CheckResult {
+  id: string;
+  suite: string;
+  title: string;
+  description: string;
+  level: Level;
+  source: string;
+  status: CheckStatus;
+  ms: number;
+  /** Why the check was skipped (failed prerequisite, --read-only, not advertised, …). */
+  skipReason?: string;
+  failures: AssertionFailure[];
+  exchanges: Exchange[];
+  /** Informational notes (e.g. "advertised false but works"). */
+  notes?: string[];
+}
+
+export interface SuiteResult {
+  id: string;
+  title: string;
+  checks: CheckResult[];
+}
+
+export interface CleanupResult {
+  removed: { resourceType: string; id: string; how: 'deleted' | 'deactivated' }[];
+  left: { resourceType: string; id: string; reason: string; howToRemove: string }[];
+  kept: { resourceType: string; id: string }[];
+}
+
+export interface RunResult {
+  /** Version of this result format (the json reporter's schema). */
+  formatVersion: 1;
+  tool: { name: 'scim-check'; version: string };
+  target: { url: string; embedded: boolean };
+  startedAt: string;
+  ms: number;
+  suites: SuiteResult[];
+  counts: { passed: number; failed: number; skipped: number; warnings: number; knownFailures: number };
+  cleanup: CleanupResult;
+  /** 0 all required checks passed; 1 a check failed; 2 usage/config error; 3 target unreachable or credentials rejected. */
+  exitCode: 0 | 1 | 2 | 3;
+  /** The one-line reason for exit codes 2 and 3. */
+  fatal?: string;
+}

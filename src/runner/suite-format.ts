@@ -1,0 +1,138 @@
+/**
+ * The suite file format: what a file in suites/ (or a user's --suite FILE) holds. The runner interprets it;
+ * adding a check should not need runner code. The JSON Schema in suite.schema.json mirrors these types and
+ * is what suite files are validated against at load time.
+ *
+ * Templates: any string in a request (path, query, header, body) or in an assertion's expected value may hold
+ * `{{name}}` placeholders. A string that is exactly one placeholder keeps the variable's JSON type (so
+ * `"active": "{{wasActive}}"` can send a boolean). Names resolve, in order, to: captures made so far in the
+ * suite, the suite's `variables`, and built-ins:
+ *   {{$prefix}}      the resource-name prefix (default "scim-check-"; --prefix)
+ *   {{$domain}}      the e-mail/userName domain (default "example.com"; --user-domain)
+ *   {{$uuid}}        a fresh random UUID
+ *   {{$digits:N}}    N random digits;  {{$lower:N}} N random lowercase letters;  {{$upper:N}} N uppercase letters
+ *   {{$upperOf:var}} the value of variable `var` in upper case;  {{$lowerOf:var}} in lower case
+ * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
+ */
+export type Level = 'MUST' | 'SHOULD' | 'MAY';
+
+export interface SuiteFile {
+  /** Short stable id used by --suite, e.g. "okta-spec". */
+  id: string;
+  title: string;
+  description: string;
+  /** Where the suite's behaviour comes from, e.g. "Okta SCIM 2.0 SPEC test (OIN submission)". */
+  source: string;
+  /** Okta app variant the suite models; omitted = all variants. (--okta-app oin|aiw selects.) */
+  variant?: string;
+  variables?: Record<string, string>;
+  checks: CheckDef[];
+}
+
+export interface CheckDef {
+  /** Globally unique, "<suite>/<name>", e.g. "okta-spec/create-user". */
+  id: string;
+  title: string;
+  /** One sentence: what the check asserts. Shown by `scim-check list`. */
+  description: string;
+  level: Level;
+  /** The RFC section or documented IdP behaviour the check stands for, e.g. "Okta SPEC test step 6; RFC 7644 §3.3". */
+  source: string;
+  /** Why a failure matters, shown with a failure (e.g. "Okta stops the provisioning task on any other status"). */
+  impact?: string;
+  /** True if any step creates, changes or deletes server state (left out by --read-only). */
+  writes?: boolean;
+  /** Check ids that must have passed first; if one did not, this check is skipped with that reason. */
+  dependsOn?: string[];
+  /** Only in this Okta app variant ("oin" default catalog behaviour, "aiw" private app). */
+  variant?: string;
+  /** Failures of this check are reported as warnings and never fail the run (e.g. plain-http transport). */
+  warnOnly?: boolean;
+  steps: StepDef[];
+}
+
+export interface RequestDef {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+  /** Path relative to the SCIM base URL, e.g. "/Users/{{userId}}". May carry a query string. */
+  path: string;
+  /** Query parameters added to the path, URL-encoded by the runner (values are templates). */
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** JSON body (templates allowed in any string). */
+  body?: unknown;
+  /** A raw, non-JSON body, sent as is (for malformed-input checks). */
+  rawBody?: string;
+  /** "default" = the run's credentials; "none" = no Authorization header; "invalid" = a wrong credential. */
+  auth?: 'default' | 'none' | 'invalid';
+  /** Headers the runner would add by default that this request must not carry (e.g. "content-type"). */
+  omitHeaders?: string[];
+}
+
+export interface StepDef {
+  name?: string;
+  request: RequestDef;
+  /**
+   * Walk a list endpoint page by page: the request is sent with startIndex=1, 1+pageSize, … and count=pageSize
+   * until startIndex > totalResults (or maxPages). `page` assertions then apply to the whole walk.
+   */
+  walk?: { pageSize: number; maxPages?: number };
+  /** Variable name → selector (see Selector). Captured values are visible to later steps and checks of the suite. */
+  capture?: Record<string, string>;
+  expect?: Assertion[];
+  /** Register a created resource for cleanup (the runner also auto-registers any 2xx POST that returned an id). */
+  register?: { resourceType: 'User' | 'Group'; id: string };
+  /** Milliseconds to wait before sending (only where the behaviour under test needs it; rare). */
+  delayMs?: number;
+}
+
+/**
+ * Selector: "status", "header.<name>", "body" or "body.<path>" where path is dotted with [n] indexes,
+ * e.g. "body.Resources[0].emails[0].value", or [key=value] to pick an array element, e.g.
+ * "body.emails[type=work].value". URN keys are written in brackets: body["urn:…:enterprise:2.0:User"].department.
+ * "timeMs" is the response time. For walks: "walk.ids" (all ids seen), "walk.totalResults", "walk.pages".
+ */
+export type Selector = string;
+
+interface AssertionBase {
+  /** Overrides the check's source for this assertion. */
+  source?: string;
+  /** Human explanation shown on failure. */
+  message?: string;
+}
+
+export type Assertion = AssertionBase &
+  (
+    | { status: number | number[] }
+    | { schema: SchemaName }
+    | { maxMs: number }
+    | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
+    | {
+        that: Selector;
+        equals?: unknown;
+        equalsIgnoreCase?: string;
+        notEquals?: unknown;
+        exists?: boolean;
+        notEmpty?: boolean;
+        type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
+        /** Array contains an element deep-equal to this (or, for objects, one that has these fields). */
+        contains?: unknown;
+        notContains?: unknown;
+        matches?: string;
+        length?: number;
+        lengthAtLeast?: number;
+        lessThan?: number;
+      }
+  );
+
+/** AJV validators compiled from the RFC 7643/7644 schemas (src/core/json-schemas). */
+export type SchemaName =
+  | 'User'
+  | 'Group'
+  | 'ListResponse'
+  | 'UserListResponse'
+  | 'GroupListResponse'
+  | 'Error'
+  | 'ServiceProviderConfig'
+  | 'ResourceType'
+  | 'Schema'
+  | 'PatchOp';
