@@ -34,3 +34,6 @@ export interface ResourceTypeDef {
   schema: string;
   schemaExtensions: { schema: string; required: boolean }[];
 }
+
+/** A SCIM resource as JSON: core attributes at the top level, extension attributes under their schema URN. */
+export type ScimResource = Record<string, unknown>;
