@@ -1,19 +1,12 @@
-// PLACEHOLDER (owned by the filter helper): signatures are the contract; bodies get replaced.
+// The SCIM filter engine: parse (filters and PATCH paths), print, and evaluate against a resource model.
 import type { ResourceModel } from '../schema/resolve.js';
 import type { ScimResource } from '../schema/types.js';
-import type { Filter, PatchPath } from './ast.js';
+import type { Filter } from './ast.js';
 
 export type { AttrPath, CompareOp, Filter, FilterValue, PatchPath } from './ast.js';
-
-/** Parses a filter string. Throws ScimError(400, invalidFilter) on any malformed or over-limit input; linear time. */
-export function parseFilter(text: string): Filter {
-  throw new Error(`parseFilter not implemented (${text.length})`);
-}
-
-/** Parses a PATCH `path` (attrPath, valuePath, valuePath.sub). Throws ScimError(400, invalidPath). */
-export function parsePatchPath(text: string): PatchPath {
-  throw new Error(`parsePatchPath not implemented (${text.length})`);
-}
+export { FILTER_LIMITS } from './ast.js';
+export { parseFilter, parsePatchPath } from './parser.js';
+export { stringifyAttrPath, stringifyFilter } from './stringify.js';
 
 /**
  * Compiles a filter against a resource model into a predicate. Throws ScimError(400, invalidFilter) for
