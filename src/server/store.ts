@@ -1,0 +1,120 @@
+import type { ScimResource } from '../core/schema/types.js';
+import { ResourceTable, type Entry } from './table.js';
+
+export type MemberType = 'User' | 'Group';
+
+/** A group: its stored representation has no `members`; membership lives in `members` (id → type). */
+export interface GroupEntry extends Entry {
+  members: Map<string, MemberType>;
+}
+
+export interface StoreOptions {
+  /** Fault switch: compare userName case-sensitively (a correct server folds case, RFC 7643 caseExact=false). */
+  userNameCaseExact?: boolean;
+}
+
+const folded = (value: unknown): string | undefined => (typeof value === 'string' ? value.toLowerCase() : undefined);
+
+/**
+ * The in-memory data set: Users and Groups with their indexes (id, userName, externalId, group displayName) and a
+ * two-way membership index, so a membership change costs the same on a group of 10 or of 100,000 members.
+ */
+export class ScimStore {
+  readonly users: ResourceTable;
+  readonly groups = new ResourceTable<GroupEntry>((g) => folded(g['displayName']));
+  /** member id (user or group) → ids of the groups it is a direct member of. */
+  private readonly memberOf = new Map<string, Set<string>>();
+  private revision = 0;
+
+  constructor(options: StoreOptions = {}) {
+    this.users = new ResourceTable(
+      options.userNameCaseExact
+        ? (u) => (typeof u['userName'] === 'string' ? u['userName'] : undefined)
+        : (u) => folded(u['userName']),
+    );
+  }
+
+  /** A new version tag; unique across all resources of this store. */
+  nextVersion(): string {
+    this.revision++;
+    return `W/"${this.revision.toString(36)}"`;
+  }
+
+  userByName(userName: string): Entry | undefined {
+    return this.users.getByKey({ userName });
+  }
+
+  groupByName(displayName: string): GroupEntry | undefined {
+    return this.groups.getByKey({ displayName });
+  }
+
+  /** A user or group by id, for member references. */
+  member(id: string): { type: MemberType; entry: Entry } | undefined {
+    const user = this.users.get(id);
+    if (user) return { type: 'User', entry: user };
+    const group = this.groups.get(id);
+    return group ? { type: 'Group', entry: group } : undefined;
+  }
+
+  addUser(id: string, resource: ScimResource): Entry {
+    const entry: Entry = { id, resource, slot: 0 };
+    this.users.insert(entry);
+    return entry;
+  }
+
+  addGroup(id: string, resource: ScimResource): GroupEntry {
+    const entry: GroupEntry = { id, resource, slot: 0, members: new Map() };
+    this.groups.insert(entry);
+    return entry;
+  }
+
+  /** Removes a user or group and every membership that names it; returns the groups whose members changed. */
+  remove(id: string): GroupEntry[] {
+    const group = this.groups.get(id);
+    if (group) {
+      this.clearMembers(group);
+      this.groups.remove(group);
+    } else {
+      const user = this.users.get(id);
+      if (!user) return [];
+      this.users.remove(user);
+    }
+    const parents = this.memberOf.get(id);
+    if (!parents) return [];
+    this.memberOf.delete(id);
+    const changed: GroupEntry[] = [];
+    for (const parentId of parents) {
+      const parent = this.groups.get(parentId);
+      if (parent?.members.delete(id)) changed.push(parent);
+    }
+    return changed;
+  }
+
+  /** Ids of the groups `memberId` directly belongs to (insertion order). */
+  groupsOf(memberId: string): ReadonlySet<string> | undefined {
+    return this.memberOf.get(memberId);
+  }
+
+  addMember(group: GroupEntry, memberId: string, type: MemberType): boolean {
+    if (group.members.has(memberId)) return false;
+    group.members.set(memberId, type);
+    let set = this.memberOf.get(memberId);
+    if (!set) this.memberOf.set(memberId, (set = new Set()));
+    set.add(group.id);
+    return true;
+  }
+
+  removeMember(group: GroupEntry, memberId: string): boolean {
+    if (!group.members.delete(memberId)) return false;
+    const set = this.memberOf.get(memberId);
+    set?.delete(group.id);
+    if (set?.size === 0) this.memberOf.delete(memberId);
+    return true;
+  }
+
+  clearMembers(group: GroupEntry): boolean {
+    if (group.members.size === 0) return false;
+    for (const memberId of [...group.members.keys()]) this.removeMember(group, memberId);
+    return true;
+  }
+}

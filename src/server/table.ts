@@ -1,0 +1,118 @@
+import type { ScimResource } from '../core/schema/types.js';
+
+/** One stored resource. `resource` is the stored representation (never handed out for mutation). */
+export interface Entry {
+  id: string;
+  resource: ScimResource;
+  /** Position in the table's insertion order (stable paging). */
+  slot: number;
+}
+
+/**
+ * Resources of one type in insertion order, with lookup by id and by one unique key.
+ * Deletions leave holes that are compacted lazily before the next page, so paging never copies the store
+ * and the order stays stable (Okta walks 100-item pages and must see no gap or repeat).
+ */
+export class ResourceTable<E extends Entry = Entry> {
+  private readonly byId = new Map<string, E>();
+  private readonly byKey = new Map<string, E>();
+  private readonly byExternalId = new Map<string, Set<E>>();
+  private order: (E | undefined)[] = [];
+  private holes = 0;
+
+  /** `keyOf` returns the unique key (already case-folded as the uniqueness rule requires), or undefined. */
+  constructor(private readonly keyOf: (resource: ScimResource) => string | undefined) {}
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): E | undefined {
+    return this.byId.get(id);
+  }
+
+  /** The entry holding a unique key value (the key as given is folded the same way as stored keys). */
+  getByKey(resource: ScimResource): E | undefined {
+    const key = this.keyOf(resource);
+    return key === undefined ? undefined : this.byKey.get(key);
+  }
+
+  getByKeyValue(key: string): E | undefined {
+    return this.byKey.get(key);
+  }
+
+  getByExternalId(externalId: string): Iterable<E> {
+    return this.byExternalId.get(externalId) ?? [];
+  }
+
+  insert(entry: E): void {
+    entry.slot = this.order.length;
+    this.order.push(entry);
+    this.byId.set(entry.id, entry);
+    this.indexKeys(entry);
+  }
+
+  /** Swaps the stored representation of an entry, keeping its place in the order. */
+  update(entry: E, resource: ScimResource): void {
+    this.unindexKeys(entry);
+    entry.resource = resource;
+    this.indexKeys(entry);
+  }
+
+  remove(entry: E): void {
+    this.unindexKeys(entry);
+    this.byId.delete(entry.id);
+    this.order[entry.slot] = undefined;
+    this.holes++;
+  }
+
+  /** Entries [start, start+count) in stable order (start is 0-based). */
+  page(start: number, count: number): E[] {
+    this.compact();
+    return this.order.slice(start, start + count) as E[];
+  }
+
+  /** All entries in stable order, without copying. */
+  *scan(): IterableIterator<E> {
+    for (const entry of this.order) if (entry !== undefined) yield entry;
+  }
+
+  /** The folded unique key a resource would be stored under (for uniqueness checks before writing). */
+  keyFor(resource: ScimResource): string | undefined {
+    return this.keyOf(resource);
+  }
+
+  private compact(): void {
+    if (this.holes === 0) return;
+    const live: E[] = [];
+    for (const entry of this.order) {
+      if (entry === undefined) continue;
+      entry.slot = live.length;
+      live.push(entry);
+    }
+    this.order = live;
+    this.holes = 0;
+  }
+
+  private indexKeys(entry: E): void {
+    const key = this.keyOf(entry.resource);
+    if (key !== undefined) this.byKey.set(key, entry);
+    const externalId = entry.resource['externalId'];
+    if (typeof externalId === 'string') {
+      let set = this.byExternalId.get(externalId);
+      if (!set) this.byExternalId.set(externalId, (set = new Set()));
+      set.add(entry);
+    }
+  }
+
+  private unindexKeys(entry: E): void {
+    const key = this.keyOf(entry.resource);
+    if (key !== undefined && this.byKey.get(key) === entry) this.byKey.delete(key);
+    const externalId = entry.resource['externalId'];
+    if (typeof externalId === 'string') {
+      const set = this.byExternalId.get(externalId);
+      set?.delete(entry);
+      if (set?.size === 0) this.byExternalId.delete(externalId);
+    }
+  }
+}
