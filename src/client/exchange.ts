@@ -19,6 +19,27 @@ export interface RecordedResponse {
   json?: unknown;
   /** True when the body exceeded the client's cap and was cut off (the exchange then counts as failed). */
   bodyTruncated?: boolean;
+  /** Bytes of body received (after content decoding); larger than `body` when the record was shortened. */
+  bodyBytes?: number;
+  /** Why a body that looked like JSON could not be parsed (invalid JSON is not a transport error). */
+  jsonError?: string;
+}
+
+/** A 429 (or 503) answered with Retry-After that the client waited out before asking again. */
+export interface RetryRecord {
+  status: number;
+  /** The Retry-After header as received. */
+  retryAfter: string;
+  waitedMs: number;
+}
+
+/** A redirect the client followed by hand. */
+export interface RedirectRecord {
+  status: number;
+  from: string;
+  to: string;
+  /** True when the target was another origin, so credentials and secret headers were not sent there. */
+  crossOrigin: boolean;
 }
 
 export interface Exchange {
@@ -29,4 +50,10 @@ export interface Exchange {
   /** Time to the complete response (or to the error), in ms. */
   ms: number;
   startedAt: string;
+  /** Rate-limit waits before the recorded response (absent when there were none). */
+  retries?: RetryRecord[];
+  /** Redirects followed before the recorded response (absent when there were none). */
+  redirects?: RedirectRecord[];
+  /** Things a reader should know about this exchange (waits, stripped credentials, unparsable JSON, …). */
+  notes?: string[];
 }

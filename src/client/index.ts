@@ -1,12 +1,34 @@
-// PLACEHOLDER (owned by the client helper): signatures are the contract; bodies get replaced.
-import type { Exchange } from './exchange.js';
+/**
+ * The conformance runner's HTTP client: global fetch over a keep-alive undici dispatcher, with credentials,
+ * timeouts, a body cap, hand-followed redirects, polite 429 waits, and a transcript redacted at capture time.
+ */
+import { toolVersion } from '../cli/version.js';
+import {
+  createAuthenticator,
+  tokenRequest,
+  type AuthConfig,
+  type AuthMode,
+  type OAuth2ClientCredentials,
+} from './auth.js';
+import { interpretBody, readCapped, truncateForRecord, type BodyProgress } from './body.js';
+import { createDispatcher } from './dispatcher.js';
+import type { Exchange, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
+import { createRedactor, type Redactor } from './redact.js';
+import { isRedirect, nextHop } from './redirects.js';
+import { parseRetryAfter } from './retry-after.js';
+import { classifyFailure, type Phase, type TransportError } from './transport-errors.js';
 
-export type { Exchange, RecordedRequest, RecordedResponse } from './exchange.js';
+export type { Exchange, RecordedRequest, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
+export type { AuthConfig, AuthMode, OAuth2ClientCredentials } from './auth.js';
+export { INVALID_PASSWORD, INVALID_TOKEN } from './auth.js';
+export { REDACTED } from './redact.js';
 
-export type AuthConfig =
-  | { kind: 'bearer'; token: string }
-  | { kind: 'basic'; user: string; pass: string }
-  | { kind: 'none' };
+export interface RateLimitOptions {
+  /** Longest total time one send may spend waiting out 429s (default 10 s). */
+  maxWaitMs?: number;
+  /** Most 429 retries per send (default 5). */
+  maxRetries?: number;
+}
 
 export interface ClientOptions {
   /** SCIM base URL, e.g. https://app.example.com/scim/v2 */
@@ -14,7 +36,7 @@ export interface ClientOptions {
   auth: AuthConfig;
   /** Extra headers sent on every request; their values are treated as secrets and redacted. */
   headers?: Record<string, string>;
-  /** Per-request timeout (ms). */
+  /** Per-request timeout (ms): covers waiting for the head and reading the whole body (default 30 s). */
   timeoutMs?: number;
   /** Absolute time (epoch ms) after which no request is started and running ones are aborted. */
   deadline?: number;
@@ -24,6 +46,17 @@ export interface ClientOptions {
   /** Response bodies larger than this are cut off and the exchange fails (default 10 MiB). */
   maxBodyBytes?: number;
   userAgent?: string;
+  /** Proxy URL for every request; without it HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env` apply. */
+  proxy?: string;
+  /** Environment for proxy variables (default process.env). */
+  env?: NodeJS.ProcessEnv;
+  rateLimit?: RateLimitOptions;
+  /** Most redirects followed per send (default 5); 0 returns the 3xx as it is. */
+  maxRedirects?: number;
+  /** Body text kept in the record, in characters (default 64 KiB); `json` always holds the full value. */
+  recordBodyChars?: number;
+  /** Deeper JSON is not parsed (default 256): later consumers recurse and would overflow the stack. */
+  maxJsonDepth?: number;
 }
 
 export interface SendRequest {
@@ -33,7 +66,9 @@ export interface SendRequest {
   headers?: Record<string, string>;
   body?: string;
   /** 'default' = configured credentials, 'none' = no Authorization, 'invalid' = a wrong credential. */
-  auth?: 'default' | 'none' | 'invalid';
+  auth?: AuthMode;
+  /** Overrides the client's per-request timeout for this send. */
+  timeoutMs?: number;
 }
 
 export interface ScimClient {
@@ -43,6 +78,381 @@ export interface ScimClient {
   close(): Promise<void>;
 }
 
+const MiB = 1024 * 1024;
+const DEFAULTS = {
+  timeoutMs: 30_000,
+  maxBodyBytes: 10 * MiB,
+  maxRedirects: 5,
+  recordBodyChars: 64 * 1024,
+  maxJsonDepth: 256,
+  rateLimitWaitMs: 10_000,
+  rateLimitRetries: 5,
+};
+
+/** Why an in-flight attempt was aborted by the client itself. */
+type AbortCause = 'timeout' | 'deadline' | 'closed';
+
+interface Attempt {
+  response?: RecordedResponse;
+  error?: TransportError;
+  /** Raw (unredacted) headers the retry and redirect logic reads. */
+  location?: string | null;
+  retryAfter?: string | null;
+}
+
+interface AttemptRequest {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+  timeoutMs: number;
+}
+
+class TokenFailure extends Error {}
+
+/** The base URL with a trailing slash, so relative paths append to it instead of replacing its last segment. */
+function normalizedBase(baseUrl: string): URL {
+  const base = new URL(baseUrl);
+  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  return base;
+}
+
+function resolveUrl(base: URL, target: string): URL {
+  if (/^https?:\/\//i.test(target)) return new URL(target);
+  return new URL(target.replace(/^\/+/, ''), base);
+}
+
+function targetOf(url: URL): string {
+  return url.host || url.href;
+}
+
+function headersToRecord(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    out[name] = value;
+  });
+  return out;
+}
+
+/** Header maps keyed case-insensitively; the last writer of a name wins. */
+function mergeHeaders(...layers: (Record<string, string> | undefined)[]): Record<string, string> {
+  const byLower = new Map<string, [string, string]>();
+  for (const layer of layers) {
+    for (const [name, value] of Object.entries(layer ?? {})) byLower.set(name.toLowerCase(), [name, value]);
+  }
+  return Object.fromEntries(byLower.values());
+}
+
+function withoutHeaders(headers: Record<string, string>, lowerNames: Set<string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !lowerNames.has(name.toLowerCase())));
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
 export function createClient(options: ClientOptions): ScimClient {
-  throw new Error(`createClient not implemented (${options.baseUrl})`);
+  const base = normalizedBase(options.baseUrl);
+  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
+  const recordBodyChars = options.recordBodyChars ?? DEFAULTS.recordBodyChars;
+  const maxJsonDepth = options.maxJsonDepth ?? DEFAULTS.maxJsonDepth;
+  const rateLimitWaitMs = options.rateLimit?.maxWaitMs ?? DEFAULTS.rateLimitWaitMs;
+  const rateLimitRetries = options.rateLimit?.maxRetries ?? DEFAULTS.rateLimitRetries;
+  const extraHeaders = options.headers ?? {};
+  const userAgent = options.userAgent ?? `scim-check/${toolVersion()}`;
+
+  const redactor: Redactor = createRedactor(Object.values(extraHeaders), Object.keys(extraHeaders));
+  for (const secret of proxySecrets(options.proxy, options.env ?? process.env)) redactor.addSecret(secret);
+  const dispatcher = createDispatcher({
+    insecure: options.insecure ?? false,
+    env: options.env ?? process.env,
+    timeoutMs,
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
+  });
+  const closing = new AbortController();
+
+  /** Credentials never follow a redirect to another origin: these headers are dropped there. */
+  const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...Object.keys(extraHeaders).map((n) => n.toLowerCase())]);
+
+  const fetchToken = async (config: OAuth2ClientCredentials): Promise<{ accessToken: string; expiresInS?: number }> => {
+    let tokenUrl: URL;
+    try {
+      tokenUrl = new URL(config.tokenUrl);
+    } catch {
+      throw new TokenFailure('the OAuth token URL is not a valid URL');
+    }
+    const { headers, body } = tokenRequest(config);
+    const attempt = await attemptOnce({ method: 'POST', url: tokenUrl, headers, body, timeoutMs });
+    if (attempt.error) throw new TokenFailure(`token request failed: ${attempt.error.message}`);
+    const json = attempt.response?.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
+    if (attempt.response?.status !== 200 || typeof json?.access_token !== 'string') {
+      const reason = typeof json?.error === 'string' ? ` (${json.error})` : '';
+      throw new TokenFailure(`token endpoint answered ${attempt.response?.status ?? 'nothing'}${reason} without an access_token`);
+    }
+    const expires = Number(json.expires_in);
+    return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
+  };
+  const auth = createAuthenticator(options.auth, fetchToken, (secret) => redactor.addSecret(secret));
+  for (const secret of auth.secrets) redactor.addSecret(secret);
+
+  /** One request/response on the wire: no retries, no redirects. Never throws. */
+  async function attemptOnce(request: AttemptRequest): Promise<Attempt> {
+    const remaining = options.deadline !== undefined ? options.deadline - Date.now() : Infinity;
+    if (remaining <= 0) return { error: { code: 'DEADLINE_EXCEEDED', message: 'the run deadline passed before this request could start' } };
+    const budget = Math.min(request.timeoutMs, remaining);
+    const cause: AbortCause = budget < request.timeoutMs ? 'deadline' : 'timeout';
+    const controller = new AbortController();
+    let abortedBy: AbortCause | undefined;
+    const abort = (why: AbortCause): void => {
+      abortedBy ??= why;
+      controller.abort(new Error(`scim-check ${why}`));
+    };
+    const timer = setTimeout(() => abort(cause), budget);
+    const onClose = (): void => abort('closed');
+    closing.signal.addEventListener('abort', onClose, { once: true });
+    const progress: BodyProgress = { bytes: 0 };
+    let phase: Phase = 'head';
+    let response: RecordedResponse | undefined;
+    const target = targetOf(request.url);
+    try {
+      const res = await globalThis.fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        redirect: 'manual',
+        signal: controller.signal,
+        // Node's fetch takes the undici package's dispatcher; its types are those of Node's bundled undici.
+        dispatcher,
+      } as unknown as RequestInit);
+      phase = 'body';
+      const rawHeaders = headersToRecord(res.headers);
+      response = { status: res.status, headers: redactor.redactHeaders(rawHeaders) };
+      const attempt: Attempt = { response, location: res.headers.get('location'), retryAfter: res.headers.get('retry-after') };
+      const declared = Number(res.headers.get('content-length') ?? NaN);
+      if (declared > maxBodyBytes) {
+        res.body?.cancel().catch(() => undefined);
+        response.bodyTruncated = true;
+        attempt.error = { code: 'BODY_TOO_LARGE', message: `${target} announced a ${declared}-byte body, over the ${maxBodyBytes}-byte cap; not read` };
+        return attempt;
+      }
+      const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress);
+      const text = data.toString('utf8');
+      response.bodyBytes = progress.bytes;
+      if (overflow) {
+        response.bodyTruncated = true;
+        response.body = truncateForRecord(redactor.redact(text), recordBodyChars, progress.bytes);
+        attempt.error = { code: 'BODY_TOO_LARGE', message: `${target} sent a body over the ${maxBodyBytes}-byte cap; stopped reading there` };
+        return attempt;
+      }
+      if (text.length > 0) {
+        response.body = truncateForRecord(redactor.redact(text), recordBodyChars, progress.bytes);
+        const { json, jsonError } = interpretBody(res.headers.get('content-type') ?? undefined, text, maxJsonDepth);
+        if (json !== undefined) response.json = json;
+        if (jsonError !== undefined) response.jsonError = jsonError;
+      }
+      return attempt;
+    } catch (error) {
+      const failure = abortedBy
+        ? abortFailure(abortedBy, phase, target, budget, progress.bytes)
+        : classifyFailure(error, { phase, target, bodyBytes: progress.bytes });
+      return { ...(response ? { response: { ...response, bodyBytes: progress.bytes } } : {}), error: redactError(failure) };
+    } finally {
+      clearTimeout(timer);
+      closing.signal.removeEventListener('abort', onClose);
+    }
+  }
+
+  function redactError(error: TransportError): TransportError {
+    return { code: error.code, message: redactor.redact(error.message) };
+  }
+
+  async function send(request: SendRequest): Promise<Exchange> {
+    const startedAt = new Date().toISOString();
+    const started = performance.now();
+    const method = request.method.toUpperCase();
+    const mode = request.auth ?? 'default';
+    const notes: string[] = [];
+    const retries: RetryRecord[] = [];
+    const redirects: RedirectRecord[] = [];
+    let sentHeaders: Record<string, string> = mergeHeaders(
+      { accept: 'application/scim+json, application/json;q=0.9', 'user-agent': userAgent },
+      request.body !== undefined ? { 'content-type': 'application/scim+json; charset=utf-8' } : undefined,
+      extraHeaders,
+      request.headers,
+    );
+    const finish = (firstUrl: string, attempt: Attempt): Exchange => {
+      const exchange: Exchange = {
+        request: {
+          method,
+          url: redactor.redact(firstUrl),
+          headers: redactor.redactHeaders(sentHeaders),
+          ...(request.body !== undefined
+            ? { body: truncateForRecord(redactor.redact(request.body), recordBodyChars, Buffer.byteLength(request.body)) }
+            : {}),
+        },
+        ms: Math.round((performance.now() - started) * 100) / 100,
+        startedAt,
+      };
+      if (attempt.response) exchange.response = attempt.response;
+      if (attempt.error) exchange.error = attempt.error;
+      if (attempt.response?.jsonError) notes.push(`response body is not usable JSON: ${attempt.response.jsonError}`);
+      if (retries.length > 0) exchange.retries = retries;
+      if (redirects.length > 0) exchange.redirects = redirects;
+      if (notes.length > 0) exchange.notes = notes.map((note) => redactor.redact(note));
+      return exchange;
+    };
+
+    let url: URL;
+    try {
+      url = resolveUrl(base, request.url);
+    } catch {
+      return finish(request.url, { error: { code: 'INVALID_URL', message: `not a valid URL: ${request.url}` } });
+    }
+    const firstUrl = url.href;
+    if (closing.signal.aborted) {
+      return finish(firstUrl, { error: { code: 'CLIENT_CLOSED', message: 'the client was closed before this request' } });
+    }
+    try {
+      const explicitAuthorization = Object.keys(sentHeaders).some((name) => name.toLowerCase() === 'authorization');
+      if (!explicitAuthorization) {
+        const authorization = await auth.authorization(mode);
+        if (authorization !== undefined) sentHeaders = mergeHeaders(sentHeaders, { authorization });
+      }
+    } catch (error) {
+      const message = error instanceof TokenFailure ? error.message : `could not obtain credentials: ${String(error)}`;
+      return finish(firstUrl, { error: redactError({ code: 'AUTH_TOKEN_FAILED', message }) });
+    }
+
+    let hopMethod = method;
+    let hopBody = request.body;
+    let hopHeaders = sentHeaders;
+    const visited = new Set<string>([`${hopMethod} ${url.href}`]);
+    let rateLimitWaited = 0;
+    let refreshedToken = false;
+    const perRequestTimeout = request.timeoutMs ?? timeoutMs;
+    for (;;) {
+      const attempt = await attemptOnce({ method: hopMethod, url, headers: hopHeaders, body: hopBody, timeoutMs: perRequestTimeout });
+      const status = attempt.response?.status;
+      if (attempt.error || status === undefined) return finish(firstUrl, attempt);
+
+      if (status === 401 && options.auth.kind === 'oauth2' && mode === 'default' && !refreshedToken && auth.invalidate()) {
+        // The cached access token may have been revoked or expired early: fetch a new one, once.
+        refreshedToken = true;
+        try {
+          const authorization = await auth.authorization('default');
+          if (authorization !== undefined) hopHeaders = mergeHeaders(hopHeaders, { authorization });
+        } catch (error) {
+          notes.push(`401 with a cached OAuth token; refreshing it failed: ${error instanceof Error ? error.message : String(error)}`);
+          return finish(firstUrl, attempt);
+        }
+        notes.push('401 with a cached OAuth token: fetched a new token and retried once');
+        continue;
+      }
+
+      if (status === 429) {
+        const waitMs = parseRetryAfter(attempt.retryAfter);
+        const retryAfter = attempt.retryAfter ?? '';
+        const untilDeadline = options.deadline !== undefined ? options.deadline - Date.now() : Infinity;
+        if (waitMs === undefined) {
+          notes.push(`429 without a usable Retry-After (${retryAfter || 'missing'}); Okta would wait 5 minutes; not retried`);
+        } else if (retries.length >= rateLimitRetries) {
+          notes.push(`429 again after ${retries.length} retries; giving up`);
+        } else if (rateLimitWaited + waitMs > rateLimitWaitMs || waitMs >= untilDeadline) {
+          notes.push(`429 with Retry-After ${retryAfter} (${waitMs} ms): longer than the ${rateLimitWaitMs} ms wait bound or the deadline; not retried`);
+        } else {
+          await sleep(waitMs, closing.signal);
+          rateLimitWaited += waitMs;
+          retries.push({ status, retryAfter, waitedMs: waitMs });
+          notes.push(`429: waited ${waitMs} ms as Retry-After asked, then retried`);
+          continue;
+        }
+        return finish(firstUrl, attempt);
+      }
+
+      if (isRedirect(status) && maxRedirects > 0) {
+        const decision = nextHop(url, hopMethod, status, attempt.location ?? null);
+        if (!decision.ok) return finish(firstUrl, { ...attempt, error: { code: decision.code, message: decision.message } });
+        const { hop } = decision;
+        const key = `${hop.method} ${hop.url.href}`;
+        if (visited.has(key)) {
+          return finish(firstUrl, { ...attempt, error: { code: 'REDIRECT_LOOP', message: `redirect loop: ${redactor.redact(hop.url.href)} was already visited` } });
+        }
+        if (redirects.length >= maxRedirects) {
+          return finish(firstUrl, { ...attempt, error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${maxRedirects} redirects` } });
+        }
+        visited.add(key);
+        redirects.push({ status, from: redactor.redact(url.href), to: redactor.redact(hop.url.href), crossOrigin: hop.crossOrigin });
+        if (hop.crossOrigin) {
+          hopHeaders = withoutHeaders(hopHeaders, credentialHeaders);
+          notes.push(`redirected to another origin (${hop.url.origin}): Authorization and secret headers were not sent there`);
+        }
+        if (!hop.keepBody) {
+          hopBody = undefined;
+          hopHeaders = withoutHeaders(hopHeaders, new Set(['content-type']));
+        }
+        hopMethod = hop.method;
+        url = hop.url;
+        continue;
+      }
+      return finish(firstUrl, attempt);
+    }
+  }
+
+  return {
+    async send(request) {
+      try {
+        return await send(request);
+      } catch (error) {
+        // A bug here must become a failed exchange, not a crashed run.
+        return {
+          request: { method: request.method, url: redactor.redact(request.url), headers: {} },
+          error: { code: 'CLIENT_ERROR', message: redactor.redact(`internal client error: ${error instanceof Error ? error.message : String(error)}`) },
+          ms: 0,
+          startedAt: new Date().toISOString(),
+        };
+      }
+    },
+    redact: (text) => redactor.redact(text),
+    async close() {
+      closing.abort();
+      await dispatcher.destroy().catch(() => undefined);
+    },
+  };
+}
+
+function abortFailure(cause: AbortCause, phase: Phase, target: string, budgetMs: number, bytes: number): TransportError {
+  if (cause === 'closed') return { code: 'CLIENT_CLOSED', message: 'the client was closed while this request was running' };
+  if (cause === 'deadline') {
+    return { code: 'DEADLINE_EXCEEDED', message: `the run deadline passed while ${phase === 'head' ? `waiting for ${target} to answer` : `reading ${target}'s body`}` };
+  }
+  return phase === 'head'
+    ? { code: 'TIMEOUT', message: `${target} sent no response headers within ${budgetMs} ms` }
+    : { code: 'BODY_STALLED', message: `${target} sent headers but not the whole body within ${budgetMs} ms (${bytes} bytes received; stalled or too slow)` };
+}
+
+/** Credentials embedded in a proxy URL (http://user:pass@proxy) are secrets too. */
+function proxySecrets(proxy: string | undefined, env: NodeJS.ProcessEnv): string[] {
+  const urls = [proxy, env.HTTPS_PROXY, env.https_proxy, env.HTTP_PROXY, env.http_proxy].filter((u): u is string => !!u);
+  const secrets: string[] = [];
+  for (const raw of urls) {
+    try {
+      const parsed = new URL(raw);
+      if (parsed.password) secrets.push(decodeURIComponent(parsed.password), parsed.password);
+    } catch {
+      // an unparsable proxy URL fails at connect time with its own error
+    }
+  }
+  return secrets;
 }

@@ -1,0 +1,37 @@
+/** The undici dispatcher behind every request: keep-alive pool, TLS trust, optional proxy. */
+import { rootCertificates } from 'node:tls';
+import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+
+export interface DispatcherOptions {
+  insecure: boolean;
+  /** Extra trusted CA certificate(s), PEM; added to (not replacing) the system roots. */
+  ca?: string;
+  /** Explicit proxy URL; otherwise HTTPS_PROXY/HTTP_PROXY/NO_PROXY from the environment are honoured. */
+  proxy?: string;
+  env: NodeJS.ProcessEnv;
+  /** Backstop for undici's own head/body timers; the client's abort normally fires first. */
+  timeoutMs: number;
+}
+
+const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+
+export function hasEnvironmentProxy(env: NodeJS.ProcessEnv): boolean {
+  return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
+}
+
+export function createDispatcher(options: DispatcherOptions): Dispatcher {
+  const tls = {
+    rejectUnauthorized: !options.insecure,
+    ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+  };
+  const common = {
+    keepAliveTimeout: 10_000,
+    // Never let undici's defaults (300 s) outlive the client's own timeout.
+    headersTimeout: options.timeoutMs + 1_000,
+    bodyTimeout: options.timeoutMs + 1_000,
+    connect: { ...tls, timeout: Math.min(options.timeoutMs, 10_000) },
+  };
+  if (options.proxy) return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls });
+  if (hasEnvironmentProxy(options.env)) return new EnvHttpProxyAgent({ ...common, requestTls: tls });
+  return new Agent(common);
+}

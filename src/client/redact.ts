@@ -1,0 +1,75 @@
+/** Redaction of secrets (tokens, passwords, Basic credentials, secret header values) in recorded text. */
+
+export const REDACTED = '[REDACTED]';
+
+/** Headers whose whole value is a credential whatever it contains. */
+const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
+
+export interface Redactor {
+  /** Replaces every known secret (and its URL-, form- and JSON-escaped forms) in `text`. */
+  redact(text: string): string;
+  /** Copy of `headers` with credential headers masked and secrets removed from every other value. */
+  redactHeaders(headers: Record<string, string>): Record<string, string>;
+  /** Registers a secret learnt later (e.g. an OAuth access token). */
+  addSecret(secret: string): void;
+  /** Registers a header name whose values are always masked. */
+  addSecretHeader(name: string): void;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The spellings under which a secret can show up in a URL, a form body or a JSON string. */
+function spellings(secret: string): string[] {
+  const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  return [...forms].filter((form) => form.length > 0);
+}
+
+export function createRedactor(secrets: Iterable<string>, secretHeaderNames: Iterable<string> = []): Redactor {
+  const known = new Set<string>();
+  const headerNames = new Set<string>(ALWAYS_SECRET_HEADERS);
+  let pattern: RegExp | undefined;
+
+  const rebuild = (): void => {
+    // Longest first, so a secret containing another secret is replaced whole.
+    const forms = [...new Set([...known].flatMap(spellings))].sort((a, b) => b.length - a.length);
+    pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+  };
+
+  const addSecret = (secret: string): void => {
+    if (secret.length === 0 || known.has(secret)) return;
+    known.add(secret);
+    rebuild();
+  };
+  for (const secret of secrets) addSecret(secret);
+  for (const name of secretHeaderNames) headerNames.add(name.toLowerCase());
+
+  const redact = (text: string): string => (pattern ? text.replace(pattern, REDACTED) : text);
+
+  const maskHeaderValue = (name: string, value: string): string => {
+    if (name === 'authorization' || name === 'proxy-authorization') {
+      // Keep the scheme: "Bearer [REDACTED]" still tells the reader which kind of credential went out.
+      const scheme = /^([A-Za-z][A-Za-z0-9._~+/-]*)\s+\S/.exec(value)?.[1];
+      return scheme ? `${scheme} ${REDACTED}` : REDACTED;
+    }
+    return REDACTED;
+  };
+
+  return {
+    redact,
+    redactHeaders(headers) {
+      const out: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) {
+        const lower = name.toLowerCase();
+        out[name] = headerNames.has(lower) ? maskHeaderValue(lower, value) : redact(value);
+      }
+      return out;
+    },
+    addSecret,
+    addSecretHeader(name) {
+      headerNames.add(name.toLowerCase());
+    },
+  };
+}
