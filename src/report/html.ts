@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import type { CheckStatus, RunResult } from '../runner/results.js';
+import { STATUS_LABEL, STATUS_ORDER, formatMs, latencySvg, suiteBarsSvg } from './html/charts.js';
+import { checkBlock } from './html/checks.js';
+import { operationLatencies } from './html/latency.js';
+import { html, trusted, type SafeHtml } from './html/markup.js';
+import { REPORT_SCRIPT } from './html/script.js';
+import { REPORT_CSS } from './html/styles.js';
+
+/** The suite whose checks mirror Okta's SCIM 2.0 SPEC test, the one an OIN submission must pass. */
+export const OIN_SUITE_ID = 'okta-spec';
+
+/** Statuses that would not stop an OIN submission (warnings come from checks Okta marks optional). */
+const OIN_PASSING: ReadonlySet<CheckStatus> = new Set<CheckStatus>(['passed', 'warning']);
+
+const COUNT_KEYS: { key: keyof RunResult['counts']; status: CheckStatus }[] = [
+  { key: 'passed', status: 'passed' },
+  { key: 'failed', status: 'failed' },
+  { key: 'warnings', status: 'warning' },
+  { key: 'knownFailures', status: 'known-failure' },
+  { key: 'skipped', status: 'skipped' },
+];
+
+function checkAnchor(suiteIndex: number, checkIndex: number): string {
+  return `check-${suiteIndex}-${checkIndex}`;
+}
+
+function verdictOf(result: RunResult): { text: string; className: string } {
+  switch (result.exitCode) {
+    case 0:
+      return { text: result.counts.knownFailures > 0 ? 'PASSED (with known failures)' : 'PASSED', className: 'verdict-passed' };
+    case 1:
+      return { text: 'FAILED', className: 'verdict-failed' };
+    case 2:
+      return { text: 'ERROR: usage or configuration', className: 'verdict-error' };
+    default:
+      return { text: 'ERROR: target unreachable or credentials rejected', className: 'verdict-error' };
+  }
+}
+
+function legend(statuses: readonly CheckStatus[]): SafeHtml {
+  return html`<ul class="legend">${statuses.map((s) => html`<li><span class="swatch ${s}"></span>${STATUS_LABEL[s]}</li>`)}</ul>`;
+}
+
+function headerSection(result: RunResult): SafeHtml {
+  const verdict = verdictOf(result);
+  const started = new Date(result.startedAt);
+  const startedText = Number.isNaN(started.getTime()) ? result.startedAt : started.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+  return html`<header class="run"><div><h1>scim-check report</h1><p class="run-meta">Target <span class="url">${result.target.url}</span>${result.target.embedded ? ' (embedded reference server)' : ''}<br>Started ${startedText} · took ${formatMs(result.ms)} · ${result.tool.name} ${result.tool.version}</p></div><div class="verdict ${verdict.className}" id="verdict">${verdict.text}</div></header>${result.fatal ? html`<p class="fatal" id="fatal">${result.fatal}</p>` : null}<ul class="counts">${COUNT_KEYS.map(({ key, status }) => html`<li class="${status}"><span class="num">${result.counts[key]}</span>${STATUS_LABEL[status]}</li>`)}</ul>`;
+}
+
+function suitesSection(result: RunResult): SafeHtml {
+  if (result.suites.length === 0) return html`<h2>Suites</h2><p class="muted">No suite ran.</p>`;
+  return html`<h2>Suites</h2>${legend(STATUS_ORDER)}${suiteBarsSvg(result.suites)}`;
+}
+
+function oinSection(result: RunResult): SafeHtml {
+  const suiteIndex = result.suites.findIndex((s) => s.id === OIN_SUITE_ID);
+  const suite = result.suites[suiteIndex];
+  const heading = html`<h2 id="oin">OIN readiness</h2>`;
+  if (!suite) {
+    return html`${heading}<p class="muted">The ${OIN_SUITE_ID} suite (Okta's SCIM 2.0 SPEC test steps) was not part of this run; run it with <code>--suite ${OIN_SUITE_ID}</code> to see whether an OIN submission would pass.</p>`;
+  }
+  const blocking = suite.checks.filter((c) => !OIN_PASSING.has(c.status));
+  const ready = suite.checks.length > 0 && blocking.length === 0;
+  const summary = ready
+    ? `All ${suite.checks.length} steps of Okta's SPEC test pass: an OIN submission would pass this test.`
+    : `${blocking.length} of ${suite.checks.length} steps of Okta's SPEC test do not pass: an OIN submission would fail.`;
+  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>Step</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${suite.checks.map((check, i) => html`<tr class="oin-step" data-status="${check.status}"><td class="step">${i + 1}</td><td><a href="#${checkAnchor(suiteIndex, i)}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`)}</tbody></table>`;
+}
+
+function latencySection(result: RunResult): SafeHtml {
+  const rows = operationLatencies(result);
+  const heading = html`<h2>Latency by operation</h2>`;
+  if (rows.length === 0) return html`${heading}<p class="muted">No HTTP exchanges were recorded.</p>`;
+  return html`${heading}<ul class="legend"><li><span class="swatch median"></span>median</li><li><span class="swatch p95"></span>95th percentile</li><li><span class="swatch max"></span>maximum</li><li>values: median · p95 · max (requests)</li></ul>${latencySvg(rows)}`;
+}
+
+function checksSection(result: RunResult): SafeHtml {
+  const present = STATUS_ORDER.filter((status) => result.suites.some((s) => s.checks.some((c) => c.status === status)));
+  const toolbar = html`<div class="toolbar" role="toolbar"><button type="button" data-filter="all" aria-pressed="true">all</button>${present.map((status) => html`<button type="button" data-filter="${status}" aria-pressed="false">${STATUS_LABEL[status]}</button>`)}<button type="button" data-expand="open">expand all</button><button type="button" data-expand="close">collapse all</button></div>`;
+  const suites = result.suites.map(
+    (suite, si) => html`<section class="suite" data-suite="${suite.id}"><h3>${suite.title} <span class="muted mono">${suite.id}</span></h3>${suite.checks.map((check, ci) => checkBlock(check, checkAnchor(si, ci)))}</section>`,
+  );
+  return html`<h2>Checks</h2>${toolbar}${suites}`;
+}
+
+function cleanupSection(result: RunResult): SafeHtml | null {
+  const { removed, left, kept } = result.cleanup;
+  if (removed.length + left.length + kept.length === 0) return null;
+  return html`<h2>Cleanup</h2><ul class="cleanup"><li>${removed.length} test resource${removed.length === 1 ? '' : 's'} removed</li>${kept.map((r) => html`<li>kept (--keep): ${r.resourceType} <code>${r.id}</code></li>`)}${left.map((r) => html`<li><strong>left on the target:</strong> ${r.resourceType} <code>${r.id}</code> (${r.reason}). To remove: ${r.howToRemove}</li>`)}</ul>`;
+}
+
+/** The CSP hash of the inline script: only that exact script may run, whatever a response body contains. */
+function scriptHash(script: string): string {
+  return `sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}`;
+}
+
+/**
+ * Renders a run as one self-contained HTML file (inline CSS, JS and SVG; no network access at all): verdict,
+ * counts, a per-suite pass/fail picture, OIN readiness, per-operation latency, and every check expandable to
+ * its failure detail and redacted transcript.
+ */
+export function renderHtml(result: RunResult): string {
+  const verdict = verdictOf(result);
+  const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src '${scriptHash(REPORT_SCRIPT)}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  const page = html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="referrer" content="no-referrer">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>scim-check ${verdict.text}: ${result.target.url}</title>
+<style>${trusted(REPORT_CSS)}</style>
+</head>
+<body>
+<main>
+${headerSection(result)}
+${suitesSection(result)}
+${oinSection(result)}
+${latencySection(result)}
+${checksSection(result)}
+${cleanupSection(result)}
+</main>
+<script>${trusted(REPORT_SCRIPT)}</script>
+</body>
+</html>
+`;
+  return page.value;
+}
