@@ -1,5 +1,27 @@
-// PLACEHOLDER (owned by the JSON-schema helper): signature is the contract; body gets replaced.
+/**
+ * AJV validators for the RFC 7643/7644 JSON payloads. Schemas are built from src/core/schema and compiled once,
+ * lazily, on first use. See resources.ts / from-attributes.ts for the tolerance decisions (canonical-case names,
+ * null as unassigned, unknown extensions allowed when declared in `schemas`).
+ */
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { SchemaName } from '../../runner/suite-format.js';
+import {
+  ERROR_SCHEMA,
+  GROUP_SCHEMA,
+  LIST_RESPONSE_SCHEMA,
+  PATCH_OP_SCHEMA,
+  RESOURCE_TYPE_SCHEMA,
+  SCHEMA_SCHEMA,
+  SERVICE_PROVIDER_CONFIG_SCHEMA,
+  USER_SCHEMA,
+} from '../schema/index.js';
+import { resourceTypeSchema, schemaResourceSchema, serviceProviderConfigSchema } from './discovery.js';
+import { errorLines } from './error-text.js';
+import { scimFormats } from './formats.js';
+import type { JsonSchema, SchemaMode } from './from-attributes.js';
+import { scimKeywords } from './keywords.js';
+import { errorSchema, listResponseSchema, patchOpSchema } from './messages.js';
+import { groupResourceSchema, userResourceSchema } from './resources.js';
 
 export interface SchemaVerdict {
   valid: boolean;
@@ -7,7 +29,116 @@ export interface SchemaVerdict {
   errors: string[];
 }
 
+export interface ValidateOptions {
+  /**
+   * Validate User/Group as a client's request body (POST/PUT) rather than a server's response:
+   * `id` is not required and `returned: "never"` attributes (password) are allowed. Other kinds ignore it.
+   */
+  request?: boolean;
+}
+
+export const SCHEMA_NAMES: readonly SchemaName[] = [
+  'User',
+  'Group',
+  'ListResponse',
+  'UserListResponse',
+  'GroupListResponse',
+  'Error',
+  'ServiceProviderConfig',
+  'ResourceType',
+  'Schema',
+  'PatchOp',
+];
+
+const idOf = (name: string): string => `urn:scim-check:json-schema:${name}`;
+const RESPONSE: SchemaMode = { response: true };
+const REQUEST: SchemaMode = { response: false };
+
+/** Every JSON Schema, by key: the SchemaNames plus the request-body variants "UserRequest" / "GroupRequest". */
+export function scimJsonSchemas(): Record<SchemaName | 'UserRequest' | 'GroupRequest', JsonSchema> {
+  return {
+    User: userResourceSchema(RESPONSE),
+    UserRequest: userResourceSchema(REQUEST),
+    Group: groupResourceSchema(RESPONSE),
+    GroupRequest: groupResourceSchema(REQUEST),
+    ListResponse: listResponseSchema(),
+    UserListResponse: listResponseSchema(idOf('User')),
+    GroupListResponse: listResponseSchema(idOf('Group')),
+    Error: errorSchema(),
+    ServiceProviderConfig: serviceProviderConfigSchema(),
+    ResourceType: resourceTypeSchema(),
+    Schema: schemaResourceSchema(),
+    PatchOp: patchOpSchema(),
+  };
+}
+
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<string, ValidateFunction>();
+
+function instance(): Ajv2020 {
+  if (ajv) return ajv;
+  const created = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  for (const [name, check] of Object.entries(scimFormats)) created.addFormat(name, check);
+  for (const keyword of scimKeywords) created.addKeyword(keyword);
+  created.addKeyword({ keyword: 'scimHint', schemaType: 'string' });
+  for (const [key, schema] of Object.entries(scimJsonSchemas())) created.addSchema({ ...schema, $id: idOf(key) });
+  ajv = created;
+  return created;
+}
+
+function validator(key: string): ValidateFunction {
+  let fn = compiled.get(key);
+  if (!fn) {
+    fn = instance().getSchema(idOf(key));
+    if (!fn) throw new Error(`unknown SCIM schema ${key}`);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
 /** Validates a SCIM payload against the RFC 7643/7644 JSON Schema `name` (AJV validators compiled once). */
-export function validateScim(name: SchemaName, value: unknown): SchemaVerdict {
-  throw new Error(`validateScim not implemented (${name} ${typeof value})`);
+export function validateScim(name: SchemaName, value: unknown, options: ValidateOptions = {}): SchemaVerdict {
+  const key = options.request && (name === 'User' || name === 'Group') ? `${name}Request` : name;
+  const fn = validator(key);
+  try {
+    if (fn(value)) return { valid: true, errors: [] };
+  } catch (err) {
+    // Only a hostile, absurdly nested payload gets here (recursion through Schema.subAttributes).
+    if (err instanceof RangeError) return { valid: false, errors: ['/: nested too deeply to validate'] };
+    throw err;
+  }
+  return { valid: false, errors: errorLines(fn.errors) };
+}
+
+const SINGLE_KINDS: [string, SchemaName][] = [
+  [USER_SCHEMA, 'User'],
+  [GROUP_SCHEMA, 'Group'],
+  [ERROR_SCHEMA, 'Error'],
+  [PATCH_OP_SCHEMA, 'PatchOp'],
+  [SERVICE_PROVIDER_CONFIG_SCHEMA, 'ServiceProviderConfig'],
+  [RESOURCE_TYPE_SCHEMA, 'ResourceType'],
+  [SCHEMA_SCHEMA, 'Schema'],
+];
+
+function schemasOf(value: unknown): unknown[] {
+  if (value === null || typeof value !== 'object') return [];
+  const schemas = (value as { schemas?: unknown }).schemas;
+  return Array.isArray(schemas) ? schemas : [];
+}
+
+/**
+ * The kind of a payload, from the URNs in its `schemas`; undefined if none is known. A ListResponse whose
+ * entries are all Users (or all Groups) is a UserListResponse (GroupListResponse).
+ */
+export function detectSchemaName(value: unknown): SchemaName | undefined {
+  const schemas = schemasOf(value);
+  if (schemas.includes(LIST_RESPONSE_SCHEMA)) {
+    const resources = (value as { Resources?: unknown }).Resources;
+    if (Array.isArray(resources) && resources.length > 0) {
+      if (resources.every((r) => schemasOf(r).includes(USER_SCHEMA))) return 'UserListResponse';
+      if (resources.every((r) => schemasOf(r).includes(GROUP_SCHEMA))) return 'GroupListResponse';
+    }
+    return 'ListResponse';
+  }
+  return SINGLE_KINDS.find(([urn]) => schemas.includes(urn))?.[1];
 }
