@@ -58,4 +58,10 @@ export interface RunResult {
   exitCode: 0 | 1 | 2 | 3;
   /** The one-line reason for exit codes 2 and 3. */
   fatal?: string;
+  /** True when the run was interrupted (SIGINT / the caller's abort signal): checks stopped, cleanup still ran. */
+  interrupted?: boolean;
+  /** True when the overall deadline stopped the run before every check had run. */
+  deadlineReached?: boolean;
+  /** Run-level notes for the reader (e.g. which checks --read-only left out). */
+  notes?: string[];
 }

@@ -12,7 +12,17 @@
  *   {{$uuid}}        a fresh random UUID
  *   {{$digits:N}}    N random digits;  {{$lower:N}} N random lowercase letters;  {{$upper:N}} N uppercase letters
  *   {{$upperOf:var}} the value of variable `var` in upper case;  {{$lowerOf:var}} in lower case
+ *   {{$baseUrl}}     the SCIM base URL under test (e.g. to compare with meta.location)
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
+ * In a request path, substituted values are URL-encoded (the literal text is not); query values are encoded whole.
+ *
+ * Requests carry Okta's real headers unless a step overrides them: `Accept: application/scim+json`,
+ * `Accept-Charset: utf-8`, `User-Agent: Okta SCIM Client 1.0.0` (suite `userAgent` overrides) and, on requests
+ * with a body, `Content-Type: application/scim+json; charset=utf-8`.
+ *
+ * Every response with a JSON body is also validated automatically against the RFC schema of its inferred kind
+ * (Error for status >= 400, ListResponse for lists, User/Group/… by endpoint); an invalid body fails the check.
+ * A step can turn that off with `autoValidate: false` (for checks that expect a non-SCIM answer).
  */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
@@ -26,6 +36,10 @@ export interface SuiteFile {
   /** Okta app variant the suite models; omitted = all variants. (--okta-app oin|aiw selects.) */
   variant?: string;
   variables?: Record<string, string>;
+  /** User-Agent sent on every request of the suite (default "Okta SCIM Client 1.0.0"). */
+  userAgent?: string;
+  /** Included in every run that selects suites by name (e.g. the transport check), unless --only narrows the run. */
+  always?: boolean;
   checks: CheckDef[];
 }
 
@@ -83,6 +97,13 @@ export interface StepDef {
   register?: { resourceType: 'User' | 'Group'; id: string };
   /** Milliseconds to wait before sending (only where the behaviour under test needs it; rare). */
   delayMs?: number;
+  /**
+   * Run this step only when the condition holds, evaluated against the previous step's response and the variables
+   * (e.g. `{"that": "var.userCount", "equals": 0}` to create a user only when the server has none).
+   */
+  onlyIf?: ValueAssertion;
+  /** false = do not validate this step's responses against the RFC schemas automatically (default true). */
+  autoValidate?: boolean;
 }
 
 /**
@@ -90,6 +111,7 @@ export interface StepDef {
  * e.g. "body.Resources[0].emails[0].value", or [key=value] to pick an array element, e.g.
  * "body.emails[type=work].value". URN keys are written in brackets: body["urn:…:enterprise:2.0:User"].department.
  * "timeMs" is the response time. For walks: "walk.ids" (all ids seen), "walk.totalResults", "walk.pages".
+ * "var.<name>" is a variable's current value.
  */
 export type Selector = string;
 
@@ -100,28 +122,36 @@ interface AssertionBase {
   message?: string;
 }
 
+/** A predicate on a selected value; every predicate given must hold. */
+export interface ValueAssertion {
+  that: Selector;
+  equals?: unknown;
+  equalsIgnoreCase?: string;
+  notEquals?: unknown;
+  exists?: boolean;
+  notEmpty?: boolean;
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
+  /** Array contains an element deep-equal to this (or, for objects, one that has these fields). */
+  contains?: unknown;
+  notContains?: unknown;
+  /** A regular expression (JavaScript syntax) the string value must match. */
+  matches?: string;
+  length?: number;
+  lengthAtLeast?: number;
+  lessThan?: number;
+}
+
+/**
+ * In a walk step, status/schema/maxMs and `that` assertions on "body…", "header…", "status" apply to every page;
+ * `walk` assertions and `that` on "walk.…" apply to the whole walk.
+ */
 export type Assertion = AssertionBase &
   (
     | { status: number | number[] }
     | { schema: SchemaName }
     | { maxMs: number }
     | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
-    | {
-        that: Selector;
-        equals?: unknown;
-        equalsIgnoreCase?: string;
-        notEquals?: unknown;
-        exists?: boolean;
-        notEmpty?: boolean;
-        type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
-        /** Array contains an element deep-equal to this (or, for objects, one that has these fields). */
-        contains?: unknown;
-        notContains?: unknown;
-        matches?: string;
-        length?: number;
-        lengthAtLeast?: number;
-        lessThan?: number;
-      }
+    | ValueAssertion
   );
 
 /** AJV validators compiled from the RFC 7643/7644 schemas (src/core/json-schemas). */

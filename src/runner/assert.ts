@@ -1,0 +1,155 @@
+import { validateScim } from '../core/json-schemas/index.js';
+import type { AssertionFailure } from './results.js';
+import { select, type SelectionSource } from './select.js';
+import type { Assertion, ValueAssertion } from './suite-format.js';
+
+/** An assertion failure before it is tied to an exchange index and a default source. */
+export type Failure = Omit<AssertionFailure, 'exchange'>;
+
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bArr = b as unknown[];
+    return a.length === bArr.length && a.every((v, i) => deepEqual(v, bArr[i]));
+  }
+  const ak = Object.keys(a);
+  const bo = b as Record<string, unknown>;
+  return ak.length === Object.keys(bo).length && ak.every((k) => Object.prototype.hasOwnProperty.call(bo, k) && deepEqual((a as Record<string, unknown>)[k], bo[k]));
+}
+
+/** True when `actual` has every field of `wanted` (recursively); non-objects compare deep-equal. */
+function hasFields(actual: unknown, wanted: unknown): boolean {
+  if (wanted === null || typeof wanted !== 'object' || Array.isArray(wanted)) return deepEqual(actual, wanted);
+  if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
+  return Object.entries(wanted).every(([k, v]) => Object.prototype.hasOwnProperty.call(actual, k) && hasFields((actual as Record<string, unknown>)[k], v));
+}
+
+function containsValue(actual: unknown, wanted: unknown): boolean {
+  if (typeof actual === 'string') return typeof wanted === 'string' && actual.includes(wanted);
+  if (!Array.isArray(actual)) return false;
+  return actual.some((el) => hasFields(el, wanted));
+}
+
+function isEmpty(v: unknown): boolean {
+  if (v === undefined || v === null || v === '') return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (typeof v === 'object') return Object.keys(v).length === 0;
+  return false;
+}
+
+function typeOf(v: unknown): string {
+  if (v === undefined) return 'missing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+function hasType(v: unknown, wanted: string): boolean {
+  const actual = typeOf(v);
+  return actual === wanted || (wanted === 'number' && actual === 'integer');
+}
+
+const regexCache = new Map<string, RegExp>();
+/** Compiles (and caches) a `matches` pattern; throws SyntaxError for an invalid one (caught at load time). */
+export function compilePattern(pattern: string): RegExp {
+  let re = regexCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern);
+    regexCache.set(pattern, re);
+  }
+  return re;
+}
+
+const lengthOf = (v: unknown): number | undefined => (typeof v === 'string' || Array.isArray(v) ? v.length : undefined);
+
+/** Evaluates each predicate of a value assertion; returns one failure per predicate that does not hold. */
+export function evaluateValue(a: ValueAssertion, source: SelectionSource): Failure[] {
+  const actual = select(a.that, source);
+  const failures: Failure[] = [];
+  const fail = (assertion: string, expected?: unknown): void => {
+    failures.push({ assertion: `${a.that} ${assertion}`, expected, actual: actual === undefined ? '(missing)' : actual });
+  };
+  if ('equals' in a && !deepEqual(actual, a.equals)) fail(`equals ${JSON.stringify(a.equals)}`, a.equals);
+  if (a.equalsIgnoreCase !== undefined && !(typeof actual === 'string' && actual.toLowerCase() === a.equalsIgnoreCase.toLowerCase())) {
+    fail(`equals ${JSON.stringify(a.equalsIgnoreCase)} ignoring case`, a.equalsIgnoreCase);
+  }
+  if ('notEquals' in a && deepEqual(actual, a.notEquals)) fail(`does not equal ${JSON.stringify(a.notEquals)}`, `anything but ${JSON.stringify(a.notEquals)}`);
+  if (a.exists === true && actual === undefined) fail('exists', 'present');
+  if (a.exists === false && actual !== undefined) fail('is absent', '(absent)');
+  if (a.notEmpty === true && isEmpty(actual)) fail('is not empty', 'a non-empty value');
+  if (a.notEmpty === false && !isEmpty(actual)) fail('is empty', 'an empty value');
+  if (a.type !== undefined && !hasType(actual, a.type)) {
+    failures.push({ assertion: `${a.that} is of type ${a.type}`, expected: a.type, actual: typeOf(actual) });
+  }
+  if ('contains' in a && !containsValue(actual, a.contains)) fail(`contains ${JSON.stringify(a.contains)}`, a.contains);
+  if ('notContains' in a && containsValue(actual, a.notContains)) fail(`does not contain ${JSON.stringify(a.notContains)}`, `no ${JSON.stringify(a.notContains)}`);
+  if (a.matches !== undefined && !(typeof actual === 'string' && compilePattern(a.matches).test(actual))) fail(`matches /${a.matches}/`, `/${a.matches}/`);
+  if (a.length !== undefined && lengthOf(actual) !== a.length) fail(`has length ${a.length}`, a.length);
+  if (a.lengthAtLeast !== undefined && !((lengthOf(actual) ?? -1) >= a.lengthAtLeast)) fail(`has length >= ${a.lengthAtLeast}`, `>= ${a.lengthAtLeast}`);
+  if (a.lessThan !== undefined && !(typeof actual === 'number' && actual < a.lessThan)) fail(`is less than ${a.lessThan}`, `< ${a.lessThan}`);
+  return failures;
+}
+
+/** A response described for "actual": the status, or the transport error. */
+function statusOrError(source: SelectionSource): unknown {
+  const ex = source.exchange;
+  if (!ex) return '(no request made)';
+  if (ex.response) return ex.response.status;
+  return `no response: ${ex.error?.message ?? 'unknown error'}`;
+}
+
+/** Evaluates a per-response assertion (status, schema, maxMs, value) against one response. */
+export function evaluateResponseAssertion(a: Assertion, source: SelectionSource): Failure[] {
+  if ('status' in a) {
+    const wanted = Array.isArray(a.status) ? a.status : [a.status];
+    const actual = source.exchange?.response?.status;
+    if (actual !== undefined && wanted.includes(actual)) return [];
+    return [{ assertion: `status is ${wanted.join(' or ')}`, expected: wanted.length === 1 ? wanted[0] : wanted, actual: statusOrError(source) }];
+  }
+  if ('schema' in a) {
+    const json = source.exchange?.response?.json;
+    if (json === undefined) {
+      return [{ assertion: `body is a valid SCIM ${a.schema}`, expected: `a JSON ${a.schema}`, actual: source.exchange?.response ? 'no JSON body' : statusOrError(source) }];
+    }
+    const verdict = validateScim(a.schema, json);
+    return verdict.valid ? [] : [{ assertion: `body is a valid SCIM ${a.schema}`, expected: `a valid ${a.schema}`, actual: verdict.errors.slice(0, 10) }];
+  }
+  if ('maxMs' in a) {
+    const ms = source.exchange?.ms;
+    if (source.exchange?.response && ms !== undefined && ms < a.maxMs) return [];
+    return [{ assertion: `response time is under ${a.maxMs} ms`, expected: `< ${a.maxMs} ms`, actual: source.exchange?.response ? `${Math.round(ms ?? 0)} ms` : statusOrError(source) }];
+  }
+  if ('that' in a) return evaluateValue(a, source);
+  return [];
+}
+
+/** Evaluates a whole-walk assertion. `includes` holds already-expanded ids. */
+export function evaluateWalkAssertion(
+  a: Extract<Assertion, { walk: unknown }>,
+  source: SelectionSource,
+  includes: string[],
+): Failure[] {
+  const walk = source.walk;
+  if (!walk) return [{ assertion: `walk ${a.walk}`, expected: 'a walk', actual: 'this step is not a walk' }];
+  const failures: Failure[] = [];
+  if (a.walk === 'noDuplicates') {
+    const seen = new Set<string>();
+    const dups = walk.ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+    if (dups.length) failures.push({ assertion: 'no resource appears on two pages', expected: 'no duplicates', actual: `duplicated ids: ${[...new Set(dups)].slice(0, 10).join(', ')}` });
+  } else if (a.walk === 'totalConsistent') {
+    const distinct = [...new Set(walk.totals.map((t) => JSON.stringify(t)))];
+    if (distinct.length > 1 || typeof walk.totals[0] !== 'number') {
+      failures.push({ assertion: 'totalResults is the same integer on every page', expected: 'one integer', actual: walk.totals });
+    }
+  } else {
+    const unique = new Set(walk.ids).size;
+    const total = walk.totals[0];
+    if (unique !== total) failures.push({ assertion: 'walking all pages returns totalResults distinct resources', expected: total, actual: `${unique} distinct ids over ${walk.pages} pages` });
+  }
+  const missing = includes.filter((id) => !walk.ids.includes(id));
+  if (missing.length) failures.push({ assertion: 'the walk includes the expected resources', expected: includes, actual: `missing: ${missing.join(', ')}` });
+  return failures;
+}

@@ -1,0 +1,276 @@
+import { performance } from 'node:perf_hooks';
+import type { Exchange } from '../client/exchange.js';
+import type { ScimClient, SendRequest } from '../client/index.js';
+import { validateScim } from '../core/json-schemas/index.js';
+import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
+import { collectionAt, resourceAt, type CleanupRegistry } from './cleanup.js';
+import { CheckError, ConfigError } from './errors.js';
+import { inferKind, KIND_SOURCE } from './infer-kind.js';
+import type { AssertionFailure, CheckResult } from './results.js';
+import { select, type SelectionSource, type WalkSummary } from './select.js';
+import type { Assertion, CheckDef, StepDef } from './suite-format.js';
+import { expandDeep, expandText, type TemplateContext } from './template.js';
+
+export const DEFAULT_USER_AGENT = 'Okta SCIM Client 1.0.0';
+const SCIM_JSON = 'application/scim+json';
+const SCIM_JSON_UTF8 = 'application/scim+json; charset=utf-8';
+const DEFAULT_MAX_PAGES = 100;
+
+/** What a check needs from the run around it. */
+export interface CheckEnvironment {
+  client: ScimClient;
+  /** Template context of the suite (its variables map receives this check's captures). */
+  template: TemplateContext;
+  userAgent: string;
+  registry: CleanupRegistry;
+  /** Why the run must stop now (interrupted, deadline), or undefined to go on. */
+  stopReason: () => string | undefined;
+}
+
+/** Collects a check's exchanges and failures as its steps run. */
+class CheckRecorder {
+  readonly exchanges: Exchange[] = [];
+  readonly failures: AssertionFailure[] = [];
+  constructor(private readonly defaultSource: string) {}
+
+  record(exchange: Exchange): number {
+    this.exchanges.push(exchange);
+    return this.exchanges.length - 1;
+  }
+
+  fail(failure: Failure, exchange: number | undefined, source?: string, message?: string): void {
+    const entry: AssertionFailure = { ...failure, source: source ?? failure.source ?? this.defaultSource };
+    if (message ?? failure.message) entry.message = message ?? failure.message;
+    if (exchange !== undefined) entry.exchange = exchange;
+    this.failures.push(entry);
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function lowerKeys(headers: Record<string, string>): Map<string, [string, string]> {
+  return new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [k, v]]));
+}
+
+/** The request the step describes, with templates expanded and Okta's default headers applied. */
+function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<string, string> = {}): SendRequest {
+  const req = step.request;
+  const ctx = env.template;
+  const [rawPath, rawQuery] = splitQuery(req.path);
+  let url = expandText(rawPath, ctx, encodeURIComponent);
+  const params: string[] = [];
+  if (rawQuery) params.push(expandText(rawQuery, ctx, encodeURIComponent));
+  const query = { ...(req.query ?? {}), ...extraQuery };
+  for (const [k, v] of Object.entries(query)) params.push(`${encodeURIComponent(k)}=${encodeURIComponent(expandText(v, ctx))}`);
+  if (params.length) url += `?${params.join('&')}`;
+
+  let body: string | undefined;
+  if (req.body !== undefined) body = JSON.stringify(expandDeep(req.body, ctx));
+  else if (req.rawBody !== undefined) body = req.rawBody;
+
+  const headers = lowerKeys({
+    Accept: SCIM_JSON,
+    'Accept-Charset': 'utf-8',
+    'User-Agent': env.userAgent,
+    ...(body !== undefined ? { 'Content-Type': SCIM_JSON_UTF8 } : {}),
+  });
+  for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k.toLowerCase(), [k, expandText(v, ctx)]);
+  for (const name of req.omitHeaders ?? []) headers.delete(name.toLowerCase());
+
+  const send: SendRequest = { method: req.method, url, headers: Object.fromEntries([...headers.values()]) };
+  if (body !== undefined) send.body = body;
+  if (req.auth) send.auth = req.auth;
+  return send;
+}
+
+function splitQuery(path: string): [string, string | undefined] {
+  const q = path.indexOf('?');
+  return q < 0 ? [path, undefined] : [path.slice(0, q), path.slice(q + 1)];
+}
+
+/** The request path relative to the SCIM base URL, without its query (for kind inference and cleanup). */
+function endpointOf(send: SendRequest, baseUrl: string): string {
+  let path = send.url.startsWith(baseUrl) ? send.url.slice(baseUrl.length) : send.url;
+  const q = path.indexOf('?');
+  if (q >= 0) path = path.slice(0, q);
+  return path;
+}
+
+/** True for assertions evaluated once over a whole walk rather than on each page. */
+function isWalkLevel(a: Assertion): boolean {
+  return 'walk' in a || ('that' in a && a.that.startsWith('walk.'));
+}
+
+/**
+ * Sends one request, records it, and applies the checks every response gets: the transport worked, the body
+ * was not cut off, and a JSON body is a valid RFC payload of its inferred kind. Keeps the cleanup registry in
+ * step with what was created or deleted. Returns the exchange index.
+ */
+async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironment, rec: CheckRecorder): Promise<{ index: number; delivered: boolean; valid: boolean }> {
+  const exchange = await env.client.send(send);
+  const index = rec.record(exchange);
+  if (exchange.error || !exchange.response) {
+    rec.fail({ assertion: `${send.method} ${endpointOf(send, env.template.baseUrl)} gets an HTTP response`, expected: 'a response', actual: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' }, index, 'RFC 7644 §3 (HTTP protocol)');
+    return { index, delivered: false, valid: false };
+  }
+  const response = exchange.response;
+  if (response.bodyTruncated) {
+    rec.fail({ assertion: 'the response body fits the size cap', expected: 'a bounded body', actual: 'body too large (cut off)' }, index, 'scim-check transport limits');
+    return { index, delivered: false, valid: false };
+  }
+  const endpoint = endpointOf(send, env.template.baseUrl);
+  trackResources(send.method, endpoint, response.status, response.json, env.registry);
+  let valid = true;
+  if (step.autoValidate !== false) {
+    const kind = inferKind(send.method, endpoint, response.status, response.json);
+    if (kind) {
+      const verdict = validateScim(kind, response.json);
+      if (!verdict.valid) {
+        valid = false;
+        rec.fail({ assertion: `response body is a valid SCIM ${kind}`, expected: `a valid ${kind}`, actual: verdict.errors.slice(0, 10) }, index, KIND_SOURCE[kind]);
+      }
+    }
+  }
+  return { index, delivered: true, valid };
+}
+
+/** Auto-registers what a 2xx POST to /Users or /Groups created; forgets what a DELETE removed. */
+function trackResources(method: string, endpoint: string, status: number, json: unknown, registry: CleanupRegistry): void {
+  if (method === 'POST' && status >= 200 && status < 300) {
+    const type = collectionAt(endpoint);
+    const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
+    if (type && typeof id === 'string' && id !== '') registry.add(type, id);
+  } else if (method === 'DELETE' && ((status >= 200 && status < 300) || status === 404)) {
+    const target = resourceAt(endpoint);
+    if (target) registry.remove(target.resourceType, target.id);
+  }
+}
+
+/** Runs one walk step: pages of `pageSize` from startIndex 1 until past totalResults (or maxPages). */
+async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder, source: string): Promise<{ ok: boolean; last?: SelectionSource }> {
+  const walkDef = step.walk!;
+  const maxPages = walkDef.maxPages ?? DEFAULT_MAX_PAGES;
+  const walk: WalkSummary = { ids: [], totals: [], pages: 0 };
+  const perPage = (step.expect ?? []).filter((a) => !isWalkLevel(a));
+  let ok = true;
+  let last: SelectionSource | undefined;
+  for (let startIndex = 1; walk.pages < maxPages; startIndex += walkDef.pageSize) {
+    const stop = env.stopReason();
+    if (stop) throw new CheckError(stop);
+    const send = buildRequest(step, env, { startIndex: String(startIndex), count: String(walkDef.pageSize) });
+    const sent = await sendAndCheck(step, send, env, rec);
+    walk.pages++;
+    last = { exchange: rec.exchanges[sent.index], vars: env.template.vars, walk };
+    if (!sent.delivered) return { ok: false, last };
+    ok = applyAssertions(perPage, last, rec, sent.index, source) && sent.valid && ok;
+    const json = last.exchange?.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined;
+    walk.totals.push(json?.totalResults);
+    const resources = Array.isArray(json?.Resources) ? json.Resources : [];
+    for (const r of resources) {
+      const id = r !== null && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
+      walk.ids.push(typeof id === 'string' ? id : JSON.stringify(id));
+    }
+    const total = typeof json?.totalResults === 'number' ? json.totalResults : 0;
+    if (!ok || resources.length === 0 || startIndex + walkDef.pageSize > total) break;
+  }
+  for (const a of (step.expect ?? []).filter(isWalkLevel)) {
+    const failures =
+      'walk' in a
+        ? evaluateWalkAssertion(a, last!, (a.includes ?? []).map((id) => expandText(id, env.template)))
+        : evaluateValue(expandAssertion(a, env) as Extract<Assertion, { that: string }>, last!);
+    for (const f of failures) rec.fail(f, rec.exchanges.length - 1, a.source ?? source, a.message);
+    if (failures.length) ok = false;
+  }
+  return { ok, last };
+}
+
+/** An assertion with the templates in its expected values expanded (selectors stay literal). */
+function expandAssertion(a: Assertion, env: CheckEnvironment): Assertion {
+  if (!('that' in a)) return a;
+  const { that, ...rest } = a;
+  return { that, ...(expandDeep(rest, env.template) as object) } as Assertion;
+}
+
+/** Applies per-response assertions to one response; returns whether all held. */
+function applyAssertions(assertions: Assertion[], src: SelectionSource, rec: CheckRecorder, index: number, source: string): boolean {
+  let ok = true;
+  for (const a of assertions) {
+    for (const f of evaluateResponseAssertion(a, src)) {
+      ok = false;
+      rec.fail(f, index, a.source ?? source, a.message);
+    }
+  }
+  return ok;
+}
+
+/** Runs one step; false when it failed (later steps of the check are then not run). */
+async function runStep(step: StepDef, env: CheckEnvironment, rec: CheckRecorder, previous: SelectionSource | undefined, source: string): Promise<{ ok: boolean; last?: SelectionSource }> {
+  if (step.onlyIf) {
+    const condition = expandAssertion(step.onlyIf, env) as Extract<Assertion, { that: string }>;
+    if (evaluateValue(condition, previous ?? { vars: env.template.vars }).length > 0) return { ok: true, ...(previous ? { last: previous } : {}) };
+  }
+  if (step.delayMs) await sleep(step.delayMs);
+  let outcome: { ok: boolean; last?: SelectionSource };
+  if (step.walk) {
+    outcome = await runWalk(step, env, rec, source);
+  } else {
+    const sent = await sendAndCheck(step, buildRequest(step, env), env, rec);
+    const last: SelectionSource = { exchange: rec.exchanges[sent.index], vars: env.template.vars };
+    const assertions = (step.expect ?? []).map((a) => expandAssertion(a, env));
+    // An invalid SCIM body still gets the step's own assertions, so the report says everything wrong with it.
+    const ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source) && sent.valid;
+    outcome = { ok, last };
+  }
+  if (outcome.last) capture(step, outcome, env, rec);
+  if (step.register && outcome.ok) {
+    env.registry.add(step.register.resourceType, expandText(step.register.id, env.template));
+  }
+  return outcome;
+}
+
+/** Stores the step's captures; a capture that finds nothing fails the step (when it has not failed already). */
+function capture(step: StepDef, outcome: { ok: boolean; last?: SelectionSource }, env: CheckEnvironment, rec: CheckRecorder): void {
+  for (const [name, selector] of Object.entries(step.capture ?? {})) {
+    const value = select(selector, outcome.last!);
+    if (value !== undefined) {
+      env.template.vars.set(name, value);
+    } else if (outcome.ok) {
+      outcome.ok = false;
+      rec.fail({ assertion: `${selector} is present (captured as {{${name}}})`, expected: 'a value', actual: '(missing)' }, rec.exchanges.length - 1);
+    }
+  }
+}
+
+/** Runs a check's steps in order, stopping at the first failing step; never throws. */
+export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvironment): Promise<CheckResult> {
+  const started = performance.now();
+  const rec = new CheckRecorder(check.source);
+  let previous: SelectionSource | undefined;
+  try {
+    for (const step of check.steps) {
+      const stop = env.stopReason();
+      if (stop) throw new CheckError(stop);
+      const outcome = await runStep(step, env, rec, previous, check.source);
+      previous = outcome.last ?? previous;
+      if (!outcome.ok) break;
+    }
+  } catch (err) {
+    if (!(err instanceof CheckError || err instanceof ConfigError)) throw err;
+    rec.fail({ assertion: 'the check runs to completion', expected: 'all steps run', actual: err.message }, rec.exchanges.length ? rec.exchanges.length - 1 : undefined);
+  }
+  const failed = rec.failures.length > 0;
+  const result: CheckResult = {
+    id: check.id,
+    suite: suiteId,
+    title: check.title,
+    description: check.description,
+    level: check.level,
+    source: check.source,
+    status: failed ? (check.warnOnly ? 'warning' : 'failed') : 'passed',
+    ms: Math.round((performance.now() - started) * 100) / 100,
+    failures: rec.failures,
+    exchanges: rec.exchanges,
+  };
+  if (failed && check.impact) result.notes = [check.impact];
+  return result;
+}

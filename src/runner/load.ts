@@ -1,0 +1,205 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
+import suiteSchema from './suite.schema.json' with { type: 'json' };
+import type { CheckDef, SuiteFile } from './suite-format.js';
+import { ConfigError } from './errors.js';
+import { templateNames } from './template.js';
+
+export interface LoadedSuite {
+  suite: SuiteFile;
+  /** Where it was read from (for error messages and `list`). */
+  file: string;
+  builtIn: boolean;
+}
+
+/** Suites run when no --suite is given, in this order (those that exist). */
+export const DEFAULT_SUITE_IDS = ['okta-spec', 'okta-users', 'okta-groups'];
+
+let suitesDirCache: string | undefined;
+/** The built-in suites/ directory: two levels above src/runner, three above dist/src/runner. */
+export function builtInSuitesDir(): string {
+  if (suitesDirCache === undefined) {
+    const candidates = ['../../suites', '../../../suites'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+    suitesDirCache = candidates.find((dir) => existsSync(resolve(dir, 'okta-spec.json'))) ?? candidates[0]!;
+  }
+  return suitesDirCache;
+}
+
+/** Ids of the built-in suites (file names in suites/ without .json), sorted. */
+export function builtInSuiteIds(): string[] {
+  try {
+    return readdirSync(builtInSuitesDir())
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => basename(f, '.json'))
+      .sort();
+  } catch {
+    return [];
+  }
+}
+
+let validator: ValidateFunction | undefined;
+function suiteValidator(): ValidateFunction {
+  // ajv is CommonJS: under NodeNext its class is the default export's .default.
+  validator ??= new AjvModule.default({ allErrors: true, strict: false }).compile(suiteSchema);
+  return validator;
+}
+
+/** One readable line per schema error: "/checks/2/steps/0/request/method: must be equal to one of GET, POST, …". */
+function describeSchemaErrors(errors: ErrorObject[]): string[] {
+  // if/then branches repeat their failure as a bare "must match \"then\" schema": drop those echoes.
+  const useful = errors.filter((e) => e.keyword !== 'if');
+  const lines = useful.map((e) => {
+    const where = e.instancePath || '/';
+    if (e.keyword === 'additionalProperties') {
+      return `${where}: unknown property "${String((e.params as { additionalProperty: string }).additionalProperty)}"`;
+    }
+    if (e.keyword === 'enum') {
+      return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
+    }
+    if (e.keyword === 'oneOf' && /\/expect\/\d+$/.test(where)) {
+      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk or that`;
+    }
+    return `${where}: ${e.message ?? e.keyword}`;
+  });
+  return [...new Set(lines)];
+}
+
+/** Line and column of a JSON.parse error position, for a clear message. */
+function jsonErrorLocation(text: string, message: string): string {
+  const m = /position (\d+)/.exec(message);
+  if (!m) return '';
+  const pos = Number(m[1]);
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return ` (line ${line}, column ${column})`;
+}
+
+/** Reads, parses and schema-validates one suite file. Throws ConfigError with file, JSON path and message. */
+export function loadSuiteFile(file: string, builtIn = false): LoadedSuite {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read suite file ${file}${code === 'ENOENT' ? ': no such file' : code ? `: ${code}` : ''}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`${file}: invalid JSON${jsonErrorLocation(text, message)}: ${message}`);
+  }
+  const validate = suiteValidator();
+  if (!validate(data)) {
+    const lines = describeSchemaErrors(validate.errors ?? []);
+    const shown = lines.slice(0, 8);
+    const more = lines.length > shown.length ? `; and ${lines.length - shown.length} more` : '';
+    throw new ConfigError(`${file}: not a valid suite: ${shown.join('; ')}${more}`);
+  }
+  const suite = data as SuiteFile;
+  for (const check of suite.checks) {
+    if (!check.id.startsWith(`${suite.id}/`)) {
+      throw new ConfigError(`${file}: check id "${check.id}" must start with the suite id "${suite.id}/"`);
+    }
+  }
+  return { suite, file, builtIn };
+}
+
+function loadBuiltIn(id: string): LoadedSuite {
+  return loadSuiteFile(resolve(builtInSuitesDir(), `${id}.json`), true);
+}
+
+function looksLikePath(name: string): boolean {
+  return name.includes('/') || name.includes('\\') || name.endsWith('.json');
+}
+
+/**
+ * Resolves --suite values to loaded suites, in the order given: built-in ids, "all" (every built-in) or file
+ * paths. No names = the default (Okta) suites. Built-in suites marked `always` join every run.
+ */
+export function resolveSuites(names: string[] = []): LoadedSuite[] {
+  const available = builtInSuiteIds();
+  const wanted = names.length === 0 ? DEFAULT_SUITE_IDS.filter((id) => available.includes(id)) : names;
+  const loaded: LoadedSuite[] = [];
+  const seenIds = new Set<string>();
+  const add = (entry: LoadedSuite): void => {
+    if (seenIds.has(entry.suite.id)) return;
+    seenIds.add(entry.suite.id);
+    loaded.push(entry);
+  };
+  for (const name of wanted) {
+    if (name === 'all') {
+      available.forEach((id) => add(loadBuiltIn(id)));
+    } else if (available.includes(name)) {
+      add(loadBuiltIn(name));
+    } else if (looksLikePath(name)) {
+      const entry = loadSuiteFile(resolve(name));
+      if (seenIds.has(entry.suite.id)) throw new ConfigError(`${name}: suite id "${entry.suite.id}" is already loaded`);
+      add(entry);
+    } else {
+      throw new ConfigError(`unknown suite "${name}" (built-in: ${available.join(', ') || 'none'}; or give a path to a .json file)`);
+    }
+  }
+  for (const id of available) {
+    if (seenIds.has(id)) continue;
+    const entry = loadBuiltIn(id);
+    if (entry.suite.always) add(entry);
+  }
+  validateSuiteSet(loaded);
+  return loaded;
+}
+
+/** Every template name a check uses ({{name}} in requests, assertions, captures' inputs, conditions). */
+function namesUsedBy(check: CheckDef): Set<string> {
+  const names = new Set<string>();
+  for (const step of check.steps) {
+    for (const n of templateNames({ request: step.request, expect: step.expect, onlyIf: step.onlyIf, register: step.register })) names.add(n);
+  }
+  return names;
+}
+
+/**
+ * Cross-file rules the JSON Schema cannot express: unique check ids, dependsOn naming existing checks without
+ * cycles, and every {{variable}} defined somewhere in its suite (a suite variable or a capture).
+ */
+export function validateSuiteSet(loaded: LoadedSuite[]): void {
+  const checks = new Map<string, { check: CheckDef; file: string }>();
+  for (const { suite, file } of loaded) {
+    for (const check of suite.checks) {
+      if (checks.has(check.id)) throw new ConfigError(`${file}: duplicate check id "${check.id}" (also in ${checks.get(check.id)!.file})`);
+      checks.set(check.id, { check, file });
+    }
+  }
+  for (const { check, file } of checks.values()) {
+    for (const dep of check.dependsOn ?? []) {
+      if (!checks.has(dep)) throw new ConfigError(`${file}: check "${check.id}" depends on unknown check "${dep}"`);
+    }
+  }
+  // Cycle detection by depth-first search over dependsOn.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (id: string, trail: string[]): void => {
+    if (state.get(id) === 'done') return;
+    if (state.get(id) === 'visiting') throw new ConfigError(`dependency cycle: ${[...trail, id].join(' -> ')}`);
+    state.set(id, 'visiting');
+    for (const dep of checks.get(id)!.check.dependsOn ?? []) visit(dep, [...trail, id]);
+    state.set(id, 'done');
+  };
+  for (const id of checks.keys()) visit(id, []);
+
+  for (const { suite, file } of loaded) {
+    const defined = new Set(Object.keys(suite.variables ?? {}));
+    for (const check of suite.checks) for (const step of check.steps) for (const name of Object.keys(step.capture ?? {})) defined.add(name);
+    for (const name of templateNames(suite.variables ?? {})) {
+      if (!defined.has(name)) throw new ConfigError(`${file}: variable {{${name}}} is used but never defined`);
+    }
+    for (const check of suite.checks) {
+      for (const name of namesUsedBy(check)) {
+        if (!defined.has(name)) throw new ConfigError(`${file}: check "${check.id}" uses {{${name}}}, which no variable or capture of the suite defines`);
+      }
+    }
+  }
+}
