@@ -65,6 +65,17 @@ describe('valid payloads', () => {
     expect(validateScim('User', user)).toEqual({ valid: true, errors: [] });
   });
 
+  it('a projected response (attributes=emails) may omit userName but not id', () => {
+    const projected = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u1', emails: [{ value: 'a@example.com' }] };
+    expect(validateScim('User', projected).errors).toEqual(['/userName: is required but missing']);
+    expect(validateScim('User', projected, { partial: true })).toEqual({ valid: true, errors: [] });
+    const list = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ ...projected, id: undefined }] };
+    expect(validateScim('UserListResponse', list, { partial: true }).errors).toEqual(['/Resources/0/id: is required but missing']);
+    const groups = { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1' }] };
+    expect(validateScim('GroupListResponse', groups).errors).toEqual(['/Resources/0/displayName: is required but missing']);
+    expect(validateScim('GroupListResponse', groups, { partial: true }).valid).toBe(true);
+  });
+
   it('the generic ListResponse accepts any resources, and an empty page with totalResults 0 needs none', () => {
     expect(validateScim('ListResponse', { schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 0 }).valid).toBe(true);
     const list = load('valid', 'user-list.json');

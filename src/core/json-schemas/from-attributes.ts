@@ -17,6 +17,11 @@ export type JsonSchema = Record<string, unknown>;
 export interface SchemaMode {
   /** A service provider's response (returned: never attributes must be absent) rather than a client's request body. */
   response: boolean;
+  /**
+   * A response to a request with `attributes`/`excludedAttributes`: attributes the schema marks required may
+   * have been left out on purpose, so only `returned: "always"` ones (id) are required.
+   */
+  partial?: boolean;
 }
 
 function referenceFormat(def: AttributeDef): string {
@@ -67,11 +72,16 @@ export function attributesRule(defs: readonly AttributeDef[], mode: SchemaMode, 
 
 /** An object whose properties are the given attributes. */
 export function complexSchema(defs: readonly AttributeDef[], mode: SchemaMode): JsonSchema {
-  const required = defs.filter((d) => d.required).map((d) => d.name);
+  const required = requiredNames(defs, mode);
   return {
     type: 'object',
     properties: Object.fromEntries(defs.map((d) => [d.name, attributeSchema(d, mode)])),
     ...(required.length > 0 ? { required } : {}),
     scimAttributes: attributesRule(defs, mode),
   };
+}
+
+/** The attributes that must be present in a payload of this mode. */
+export function requiredNames(defs: readonly AttributeDef[], mode: SchemaMode): string[] {
+  return defs.filter((d) => (mode.partial ? d.returned === 'always' : d.required)).map((d) => d.name);
 }

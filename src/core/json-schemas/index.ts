@@ -32,9 +32,14 @@ export interface SchemaVerdict {
 export interface ValidateOptions {
   /**
    * Validate User/Group as a client's request body (POST/PUT) rather than a server's response:
-   * `id` is not required and `returned: "never"` attributes (password) are allowed. Other kinds ignore it.
+   * `id` is not required and `returned: "never"` attributes (password) are allowed.
    */
   request?: boolean;
+  /**
+   * The response answers a request with `attributes` or `excludedAttributes`: User/Group (also inside list
+   * responses) need only their `returned: "always"` attributes (`id`), not every required one (`userName`).
+   */
+  partial?: boolean;
 }
 
 export const SCHEMA_NAMES: readonly SchemaName[] = [
@@ -50,20 +55,25 @@ export const SCHEMA_NAMES: readonly SchemaName[] = [
   'PatchOp',
 ];
 
-const idOf = (name: string): string => `urn:scim-check:json-schema:${name}`;
-const RESPONSE: SchemaMode = { response: true };
-const REQUEST: SchemaMode = { response: false };
+/** How strictly resources are read: a full response (default), a projected response, or a request body. */
+export type SchemaVariant = 'response' | 'partial' | 'request';
+const MODES: Record<SchemaVariant, SchemaMode> = {
+  response: { response: true },
+  partial: { response: true, partial: true },
+  request: { response: false },
+};
 
-/** Every JSON Schema, by key: the SchemaNames plus the request-body variants "UserRequest" / "GroupRequest". */
-export function scimJsonSchemas(): Record<SchemaName | 'UserRequest' | 'GroupRequest', JsonSchema> {
+const idOf = (variant: SchemaVariant, name: SchemaName): string => `urn:scim-check:json-schema:${variant}:${name}`;
+
+/** Every JSON Schema of one variant, by name (only User and Group differ between variants). */
+export function scimJsonSchemas(variant: SchemaVariant = 'response'): Record<SchemaName, JsonSchema> {
+  const mode = MODES[variant];
   return {
-    User: userResourceSchema(RESPONSE),
-    UserRequest: userResourceSchema(REQUEST),
-    Group: groupResourceSchema(RESPONSE),
-    GroupRequest: groupResourceSchema(REQUEST),
+    User: userResourceSchema(mode),
+    Group: groupResourceSchema(mode),
     ListResponse: listResponseSchema(),
-    UserListResponse: listResponseSchema(idOf('User')),
-    GroupListResponse: listResponseSchema(idOf('Group')),
+    UserListResponse: listResponseSchema(idOf(variant, 'User')),
+    GroupListResponse: listResponseSchema(idOf(variant, 'Group')),
     Error: errorSchema(),
     ServiceProviderConfig: serviceProviderConfigSchema(),
     ResourceType: resourceTypeSchema(),
@@ -81,25 +91,31 @@ function instance(): Ajv2020 {
   for (const [name, check] of Object.entries(scimFormats)) created.addFormat(name, check);
   for (const keyword of scimKeywords) created.addKeyword(keyword);
   created.addKeyword({ keyword: 'scimHint', schemaType: 'string' });
-  for (const [key, schema] of Object.entries(scimJsonSchemas())) created.addSchema({ ...schema, $id: idOf(key) });
+  for (const variant of Object.keys(MODES) as SchemaVariant[]) {
+    for (const [name, schema] of Object.entries(scimJsonSchemas(variant))) {
+      created.addSchema({ ...schema, $id: idOf(variant, name as SchemaName) });
+    }
+  }
   ajv = created;
   return created;
 }
 
-function validator(key: string): ValidateFunction {
-  let fn = compiled.get(key);
+/** The compiled validator (compiled on first use, then cached). */
+function validator(variant: SchemaVariant, name: SchemaName): ValidateFunction {
+  const id = idOf(variant, name);
+  let fn = compiled.get(id);
   if (!fn) {
-    fn = instance().getSchema(idOf(key));
-    if (!fn) throw new Error(`unknown SCIM schema ${key}`);
-    compiled.set(key, fn);
+    fn = instance().getSchema(id);
+    if (!fn) throw new Error(`unknown SCIM schema ${name}`);
+    compiled.set(id, fn);
   }
   return fn;
 }
 
 /** Validates a SCIM payload against the RFC 7643/7644 JSON Schema `name` (AJV validators compiled once). */
 export function validateScim(name: SchemaName, value: unknown, options: ValidateOptions = {}): SchemaVerdict {
-  const key = options.request && (name === 'User' || name === 'Group') ? `${name}Request` : name;
-  const fn = validator(key);
+  const variant: SchemaVariant = options.request ? 'request' : options.partial ? 'partial' : 'response';
+  const fn = validator(variant, name);
   try {
     if (fn(value)) return { valid: true, errors: [] };
   } catch (err) {

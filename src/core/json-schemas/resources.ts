@@ -1,6 +1,6 @@
 /** JSON Schemas of SCIM resources (User with the Enterprise extension, Group), derived from src/core/schema. */
 import { commonAttributes, findAttr, groupModel, userModel, type AttributeDef, type ResourceModel } from '../schema/index.js';
-import { attributeSchema, attributesRule, complexSchema, type JsonSchema, type SchemaMode } from './from-attributes.js';
+import { attributeSchema, attributesRule, complexSchema, requiredNames, type JsonSchema, type SchemaMode } from './from-attributes.js';
 
 /** `schemas`: a non-empty array of URIs that lists `urn` (RFC 7643 §3). */
 export function schemasSchema(urn: string): JsonSchema {
@@ -43,7 +43,7 @@ export function resourceSchema(model: ResourceModel, mode: SchemaMode): JsonSche
   for (const def of coreDefs) properties[def.name] = attributeSchema(def, mode);
   for (const ext of model.extensions) properties[ext.id] = complexSchema(ext.attributes, mode);
 
-  const required = ['schemas', ...(mode.response ? ['id'] : []), ...coreDefs.filter((d) => d.required).map((d) => d.name)];
+  const required = ['schemas', ...(mode.response ? ['id'] : []), ...requiredNames(coreDefs, mode)];
   const rule = attributesRule([...commonAttributes, ...coreDefs], mode, ['schemas', ...model.extensions.map((e) => e.id)]);
   return {
     type: 'object',
