@@ -257,9 +257,11 @@ export function createClient(options: ClientOptions): ScimClient {
         return attempt;
       }
       if (text.length > 0) {
-        response.body = truncateForRecord(redactor.redact(text), recordBodyChars, progress.bytes);
+        const redacted = redactor.redact(text);
+        response.body = truncateForRecord(redacted, recordBodyChars, progress.bytes);
         const { json, jsonError } = interpretBody(res.headers.get('content-type') ?? undefined, text, maxJsonDepth);
-        if (json !== undefined) response.json = json;
+        // A body that echoes a credential gets it masked in the parsed value too (walked only then).
+        if (json !== undefined) response.json = redacted === text ? json : redactor.redactValue(json);
         if (jsonError !== undefined) response.jsonError = jsonError;
       }
       return attempt;

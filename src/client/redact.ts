@@ -10,6 +10,8 @@ export interface Redactor {
   redact(text: string): string;
   /** Copy of `headers` with credential headers masked and secrets removed from every other value. */
   redactHeaders(headers: Record<string, string>): Record<string, string>;
+  /** Copy of a parsed JSON value with secrets removed from every string (keys included). */
+  redactValue(value: unknown): unknown;
   /** Registers a secret learnt later (e.g. an OAuth access token). */
   addSecret(secret: string): void;
   /** Registers a header name whose values are always masked. */
@@ -57,8 +59,22 @@ export function createRedactor(secrets: Iterable<string>, secretHeaderNames: Ite
     return REDACTED;
   };
 
+  const redactValue = (value: unknown): unknown => {
+    if (typeof value === 'string') return redact(value);
+    if (Array.isArray(value)) return value.map(redactValue);
+    if (typeof value === 'object' && value !== null) {
+      const out: Record<string, unknown> = {};
+      for (const [key, item] of Object.entries(value)) {
+        Object.defineProperty(out, redact(key), { value: redactValue(item), enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return value;
+  };
+
   return {
     redact,
+    redactValue,
     redactHeaders(headers) {
       const out: Record<string, string> = {};
       for (const [name, value] of Object.entries(headers)) {

@@ -1,0 +1,305 @@
+// HTTP-level behaviour of the client, against msw handlers (msw intercepts Node's global fetch).
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, INVALID_PASSWORD, INVALID_TOKEN, REDACTED, type ClientOptions, type Exchange } from '../../src/client/index.js';
+
+const BASE = 'https://scim.test/scim/v2';
+const TOKEN = 'tok-Sup3rSecret-123';
+const EXTRA = 'hdr-value-very-secret';
+
+const mock = setupServer();
+beforeAll(() => mock.listen({ onUnhandledRequest: 'error' }));
+afterEach(() => mock.resetHandlers());
+afterAll(() => mock.close());
+
+const clients: { close(): Promise<void> }[] = [];
+afterAll(async () => Promise.all(clients.map((c) => c.close())));
+function client(extra: Partial<ClientOptions> = {}) {
+  const c = createClient({ baseUrl: BASE, auth: { kind: 'bearer', token: TOKEN }, ...extra });
+  clients.push(c);
+  return c;
+}
+
+/** Every string anywhere in an exchange record. */
+function recordText(exchange: Exchange): string {
+  return JSON.stringify(exchange);
+}
+
+describe('requests and credentials', () => {
+  it('resolves relative paths under the base URL and sends bearer auth, default Accept and User-Agent', async () => {
+    let seen: Request | undefined;
+    mock.use(http.get(`${BASE}/Users`, ({ request }) => {
+      seen = request;
+      return HttpResponse.json({ totalResults: 0 }, { headers: { 'content-type': 'application/scim+json' } });
+    }));
+    const ex = await client().send({ method: 'get', url: '/Users?filter=userName%20eq%20%22a%22' });
+    expect(ex.error).toBeUndefined();
+    expect(ex.response?.status).toBe(200);
+    expect(ex.response?.json).toEqual({ totalResults: 0 });
+    expect(seen?.url).toBe(`${BASE}/Users?filter=userName%20eq%20%22a%22`);
+    expect(seen?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+    expect(seen?.headers.get('accept')).toContain('application/scim+json');
+    expect(seen?.headers.get('user-agent')).toMatch(/^scim-check\//);
+    expect(ex.request.method).toBe('GET');
+    expect(ex.request.headers.authorization).toBe(`Bearer ${REDACTED}`);
+  });
+
+  it('sends Basic credentials, none, and a wrong credential of the same kind', async () => {
+    const seen: (string | null)[] = [];
+    mock.use(http.get(`${BASE}/Users`, ({ request }) => {
+      seen.push(request.headers.get('authorization'));
+      return new HttpResponse(null, { status: 204 });
+    }));
+    const basic = client({ auth: { kind: 'basic', user: 'admin', pass: 'p@ss:word' } });
+    await basic.send({ method: 'GET', url: '/Users' });
+    await basic.send({ method: 'GET', url: '/Users', auth: 'invalid' });
+    await basic.send({ method: 'GET', url: '/Users', auth: 'none' });
+    const bearer = client();
+    await bearer.send({ method: 'GET', url: '/Users', auth: 'invalid' });
+    const none = client({ auth: { kind: 'none' } });
+    await none.send({ method: 'GET', url: '/Users' });
+    await none.send({ method: 'GET', url: '/Users', auth: 'invalid' });
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    expect(seen).toEqual([
+      `Basic ${b64('admin:p@ss:word')}`,
+      `Basic ${b64(`admin:${INVALID_PASSWORD}`)}`,
+      null,
+      `Bearer ${INVALID_TOKEN}`,
+      null,
+      `Bearer ${INVALID_TOKEN}`,
+    ]);
+  });
+
+  it('sends a JSON body with a SCIM content type unless the caller sets one', async () => {
+    const types: (string | null)[] = [];
+    const bodies: string[] = [];
+    mock.use(http.post(`${BASE}/Users`, async ({ request }) => {
+      types.push(request.headers.get('content-type'));
+      bodies.push(await request.text());
+      return HttpResponse.json({ id: 'u1' }, { status: 201 });
+    }));
+    const c = client();
+    await c.send({ method: 'POST', url: '/Users', body: '{"userName":"a"}' });
+    const ex = await c.send({ method: 'POST', url: '/Users', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    expect(types).toEqual(['application/scim+json; charset=utf-8', 'application/json']);
+    expect(bodies).toEqual(['{"userName":"a"}', '{}']);
+    expect(ex.request.headers['Content-Type']).toBe('application/json');
+    expect(ex.response?.status).toBe(201);
+  });
+});
+
+describe('redaction at capture time', () => {
+  it('keeps every secret out of every recorded field, even when the server echoes it', async () => {
+    const basicB64 = Buffer.from('admin:Pa55-w0rd!').toString('base64');
+    mock.use(http.all(`${BASE}/*`, async ({ request }) =>
+      HttpResponse.json(
+        {
+          echo: request.headers.get('authorization'),
+          extra: request.headers.get('x-tenant-key'),
+          body: await request.text(),
+          url: request.url,
+        },
+        {
+          status: 400,
+          headers: {
+            'x-echo': `${request.headers.get('authorization')} ${request.headers.get('x-tenant-key')}`,
+            'set-cookie': `sid=${request.headers.get('authorization')}`,
+          },
+        },
+      ),
+    ));
+    const secrets = [TOKEN, EXTRA, 'Pa55-w0rd!', basicB64];
+    const bearer = client({ headers: { 'X-Tenant-Key': EXTRA } });
+    const basic = client({ auth: { kind: 'basic', user: 'admin', pass: 'Pa55-w0rd!' }, headers: { 'X-Tenant-Key': EXTRA } });
+    const exchanges = [
+      await bearer.send({ method: 'POST', url: `/Users?access_token=${TOKEN}`, body: JSON.stringify({ password: TOKEN, key: EXTRA }) }),
+      await basic.send({ method: 'PUT', url: `/Users/${encodeURIComponent('Pa55-w0rd!')}`, body: `{"pw":"Pa55-w0rd!"}` }),
+    ];
+    for (const ex of exchanges) {
+      expect(ex.response?.status).toBe(400);
+      const text = recordText(ex);
+      for (const secret of secrets) expect(text).not.toContain(secret);
+      expect(text).not.toContain(encodeURIComponent('Pa55-w0rd!'));
+      expect(text).toContain(REDACTED);
+      expect(ex.request.headers['X-Tenant-Key']).toBe(REDACTED);
+      expect(ex.response?.headers['set-cookie']).toBe(REDACTED);
+    }
+    expect(exchanges[0]?.response?.json).toMatchObject({ echo: `Bearer ${REDACTED}`, extra: REDACTED });
+    expect(bearer.redact(`token ${TOKEN} and ${EXTRA}`)).toBe(`token ${REDACTED} and ${REDACTED}`);
+  });
+});
+
+describe('response bodies', () => {
+  const cases: { name: string; body: string; type?: string; json?: unknown; jsonError?: RegExp }[] = [
+    { name: 'SCIM JSON', body: '{"id":"1"}', type: 'application/scim+json; charset=utf-8', json: { id: '1' } },
+    { name: 'JSON sent as text/plain', body: '{"id":"2"}', type: 'text/plain', json: { id: '2' } },
+    { name: 'JSON without a content type', body: '[1,2]', json: [1, 2] },
+    { name: 'JSON null', body: 'null', type: 'application/json', json: null },
+    { name: 'JSON string', body: '"hello"', type: 'application/json', json: 'hello' },
+    { name: 'invalid JSON', body: '{"id": "1",', type: 'application/scim+json', jsonError: /^invalid JSON/ },
+    { name: 'HTML page', body: '<html><body>502 Bad Gateway</body></html>', type: 'text/html' },
+    { name: 'deeply nested JSON', body: '['.repeat(10_000) + ']'.repeat(10_000), type: 'application/json', jsonError: /nested 10000 levels/ },
+  ];
+  for (const c of cases) {
+    it(`records ${c.name}: raw text kept, json ${c.json !== undefined ? 'parsed' : 'left undefined'}`, async () => {
+      mock.use(http.get(`${BASE}/Users/x`, () => new HttpResponse(c.body, { status: 200, headers: c.type ? { 'content-type': c.type } : {} })));
+      const ex = await client().send({ method: 'GET', url: '/Users/x' });
+      expect(ex.error).toBeUndefined();
+      expect(ex.response?.body).toBe(c.body);
+      expect(ex.response?.json).toEqual(c.json);
+      if (c.jsonError) {
+        expect(ex.response?.jsonError).toMatch(c.jsonError);
+        expect(ex.notes?.join(' ')).toMatch(/not usable JSON/);
+      } else expect(ex.response?.jsonError).toBeUndefined();
+    });
+  }
+
+  it('keeps the full parsed value but shortens the recorded text of a large body', async () => {
+    const users = Array.from({ length: 2000 }, (_, i) => ({ id: String(i), userName: `user${i}@example.com` }));
+    mock.use(http.get(`${BASE}/Users`, () => HttpResponse.json({ Resources: users })));
+    const ex = await client({ recordBodyChars: 1000 }).send({ method: 'GET', url: '/Users' });
+    expect((ex.response?.json as { Resources: unknown[] }).Resources).toHaveLength(2000);
+    expect(ex.response?.body?.length).toBeLessThan(1100);
+    expect(ex.response?.body).toContain(`[truncated for the record: ${ex.response?.bodyBytes} bytes in total]`);
+    expect(ex.response?.bodyBytes).toBe(Buffer.byteLength(JSON.stringify({ Resources: users })));
+  });
+
+  it('fails an exchange whose body exceeds the cap, keeping status and headers', async () => {
+    mock.use(http.get(`${BASE}/Users`, () => new HttpResponse('x'.repeat(5000), { headers: { 'content-type': 'text/plain' } })));
+    const ex = await client({ maxBodyBytes: 1000 }).send({ method: 'GET', url: '/Users' });
+    expect(ex.error?.code).toBe('BODY_TOO_LARGE');
+    expect(ex.response?.status).toBe(200);
+    expect(ex.response?.bodyTruncated).toBe(true);
+    expect(ex.response?.json).toBeUndefined();
+  });
+});
+
+describe('429 and Retry-After', () => {
+  function rateLimited(times: number, retryAfter: string | undefined) {
+    let calls = 0;
+    mock.use(http.get(`${BASE}/Users`, () => {
+      calls++;
+      if (calls <= times) return new HttpResponse(null, { status: 429, headers: retryAfter !== undefined ? { 'retry-after': retryAfter } : {} });
+      return HttpResponse.json({ ok: true });
+    }));
+    return () => calls;
+  }
+
+  it('waits the Retry-After seconds, retries, and records the wait', async () => {
+    const calls = rateLimited(1, '1');
+    const started = Date.now();
+    const ex = await client().send({ method: 'GET', url: '/Users' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(990);
+    expect(calls()).toBe(2);
+    expect(ex.response?.status).toBe(200);
+    expect(ex.retries).toEqual([{ status: 429, retryAfter: '1', waitedMs: 1000 }]);
+    expect(ex.notes).toEqual(['429: waited 1000 ms as Retry-After asked, then retried']);
+  });
+
+  it('accepts an HTTP-date', async () => {
+    const calls = rateLimited(2, new Date(Date.now() - 5000).toUTCString());
+    const ex = await client().send({ method: 'GET', url: '/Users' });
+    expect(calls()).toBe(3);
+    expect(ex.response?.status).toBe(200);
+    expect(ex.retries).toHaveLength(2);
+  });
+
+  it('does not wait past the bound, and says so', async () => {
+    const calls = rateLimited(1, '3600');
+    const ex = await client().send({ method: 'GET', url: '/Users' });
+    expect(calls()).toBe(1);
+    expect(ex.response?.status).toBe(429);
+    expect(ex.retries).toBeUndefined();
+    expect(ex.notes?.[0]).toMatch(/Retry-After 3600 .*longer than the 10000 ms wait bound/);
+  });
+
+  it('does not retry a 429 without a usable Retry-After', async () => {
+    const calls = rateLimited(1, undefined);
+    const ex = await client().send({ method: 'GET', url: '/Users' });
+    expect(calls()).toBe(1);
+    expect(ex.notes?.[0]).toMatch(/without a usable Retry-After \(missing\)/);
+  });
+
+  it('gives up after the configured number of retries', async () => {
+    const calls = rateLimited(100, '0');
+    const ex = await client({ rateLimit: { maxRetries: 3 } }).send({ method: 'GET', url: '/Users' });
+    expect(calls()).toBe(4);
+    expect(ex.response?.status).toBe(429);
+    expect(ex.retries).toHaveLength(3);
+    expect(ex.notes?.at(-1)).toBe('429 again after 3 retries; giving up');
+  });
+});
+
+describe('redirects', () => {
+  it('follows a same-origin redirect with credentials', async () => {
+    let auth: string | null = null;
+    mock.use(
+      http.get(`${BASE}/Users`, () => new HttpResponse(null, { status: 301, headers: { location: '/scim/v2/People' } })),
+      http.get(`${BASE}/People`, ({ request }) => {
+        auth = request.headers.get('authorization');
+        return HttpResponse.json({ totalResults: 0 });
+      }),
+    );
+    const ex = await client().send({ method: 'GET', url: '/Users' });
+    expect(ex.response?.status).toBe(200);
+    expect(auth).toBe(`Bearer ${TOKEN}`);
+    expect(ex.redirects).toEqual([{ status: 301, from: `${BASE}/Users`, to: `${BASE}/People`, crossOrigin: false }]);
+    expect(ex.request.url).toBe(`${BASE}/Users`);
+  });
+
+  it('never sends Authorization or secret headers to another origin', async () => {
+    const seen: Record<string, string | null> = {};
+    mock.use(
+      http.post(`${BASE}/Users`, () => new HttpResponse(null, { status: 307, headers: { location: 'https://evil.test/collect' } })),
+      http.post('https://evil.test/collect', async ({ request }) => {
+        seen.authorization = request.headers.get('authorization');
+        seen.secret = request.headers.get('x-tenant-key');
+        seen.body = await request.text();
+        return HttpResponse.json({ stolen: false }, { status: 201 });
+      }),
+    );
+    const ex = await client({ headers: { 'X-Tenant-Key': EXTRA } }).send({ method: 'POST', url: '/Users', body: '{"userName":"a"}' });
+    expect(seen).toEqual({ authorization: null, secret: null, body: '{"userName":"a"}' });
+    expect(ex.response?.status).toBe(201);
+    expect(ex.redirects?.[0]?.crossOrigin).toBe(true);
+    expect(ex.notes?.[0]).toMatch(/another origin \(https:\/\/evil\.test\): Authorization and secret headers were not sent/);
+  });
+
+  it('turns a POST into a body-less GET on 303', async () => {
+    let method = '';
+    let body = '';
+    mock.use(
+      http.post(`${BASE}/Users`, () => new HttpResponse(null, { status: 303, headers: { location: `${BASE}/Users/1` } })),
+      http.get(`${BASE}/Users/1`, async ({ request }) => {
+        method = request.method;
+        body = await request.text();
+        return HttpResponse.json({ id: '1' });
+      }),
+    );
+    const ex = await client().send({ method: 'POST', url: '/Users', body: '{"x":1}' });
+    expect([method, body]).toEqual(['GET', '']);
+    expect(ex.response?.json).toEqual({ id: '1' });
+  });
+
+  it('detects a redirect loop and bounds the number of hops', async () => {
+    let hops = 0;
+    mock.use(
+      http.get(`${BASE}/a`, () => new HttpResponse(null, { status: 302, headers: { location: 'b' } })),
+      http.get(`${BASE}/b`, () => new HttpResponse(null, { status: 302, headers: { location: 'a' } })),
+      http.get(`${BASE}/chain/:n`, ({ params }) => {
+        hops++;
+        return new HttpResponse(null, { status: 302, headers: { location: String(Number(params.n) + 1) } });
+      }),
+    );
+    const loop = await client().send({ method: 'GET', url: '/a' });
+    expect(loop.error?.code).toBe('REDIRECT_LOOP');
+    expect(loop.response?.status).toBe(302);
+    const chain = await client({ maxRedirects: 3 }).send({ method: 'GET', url: '/chain/1' });
+    expect(chain.error).toEqual({ code: 'TOO_MANY_REDIRECTS', message: 'more than 3 redirects' });
+    expect(hops).toBe(4);
+    const off = await client({ maxRedirects: 0 }).send({ method: 'GET', url: '/a' });
+    expect(off.error).toBeUndefined();
+    expect(off.response?.status).toBe(302);
+  });
+});
