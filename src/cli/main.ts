@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerList } from './list.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
+import { registerValidate } from './validate.js';
 import { toolVersion } from './version.js';
 
 /** Builds the command tree. Each command lives in its own file and registers itself here. */
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerRun(program);
   registerServe(program);
   registerList(program);
+  registerValidate(program);
   return program;
 }
 
