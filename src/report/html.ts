@@ -51,7 +51,7 @@ function headerSection(result: RunResult): SafeHtml {
 
 function suitesSection(result: RunResult): SafeHtml {
   if (result.suites.length === 0) return html`<h2>Suites</h2><p class="muted">No suite ran.</p>`;
-  return html`<h2>Suites</h2>${legend(STATUS_ORDER)}${suiteBarsSvg(result.suites)}`;
+  return html`<h2>Suites</h2>${legend(STATUS_ORDER)}<div class="chart-wrap">${suiteBarsSvg(result.suites)}</div>`;
 }
 
 function oinSection(result: RunResult): SafeHtml {
@@ -73,7 +73,7 @@ function latencySection(result: RunResult): SafeHtml {
   const rows = operationLatencies(result);
   const heading = html`<h2>Latency by operation</h2>`;
   if (rows.length === 0) return html`${heading}<p class="muted">No HTTP exchanges were recorded.</p>`;
-  return html`${heading}<ul class="legend"><li><span class="swatch median"></span>median</li><li><span class="swatch p95"></span>95th percentile</li><li><span class="swatch max"></span>maximum</li><li>values: median · p95 · max (requests)</li></ul>${latencySvg(rows)}`;
+  return html`${heading}<ul class="legend"><li><span class="swatch median"></span>median</li><li><span class="swatch p95"></span>95th percentile</li><li><span class="swatch max"></span>maximum</li><li>log scale; values: median · p95 · max (requests)</li></ul><div class="chart-wrap">${latencySvg(rows)}</div>`;
 }
 
 function checksSection(result: RunResult): SafeHtml {

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
-import { niceStep } from '../../src/report/html/charts.js';
-import { maskHeader } from '../../src/report/html/checks.js';
+import { logAxis } from '../../src/report/html/charts.js';
 import { operationLatencies, operationShape, percentile } from '../../src/report/html/latency.js';
 import { escapeHtml, html } from '../../src/report/html/markup.js';
 import { BASE_URL, INJECTION, failingRun, passingRun, unreachableRun } from './html-fixture.js';
@@ -50,10 +49,11 @@ describe('operation latency', () => {
     expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(failingRun().suites.flatMap((s) => s.checks.flatMap((c) => c.exchanges)).length);
   });
 
-  it('picks 1-2-5 axis steps', () => {
-    expect(niceStep(10_000, 4)).toBe(5000);
-    expect(niceStep(77, 4)).toBe(20);
-    expect(niceStep(0, 4)).toBe(1);
+  it('spans the latencies with a log axis in whole decades', () => {
+    expect(logAxis([4, 77, 10_000])).toEqual({ lo: 1, hi: 10_000, ticks: [1, 10, 100, 1000, 10_000] });
+    expect(logAxis([0.25, 3])).toEqual({ lo: 0.1, hi: 10, ticks: [0.1, 1, 10] });
+    expect(logAxis([0, 0])).toEqual({ lo: 1, hi: 10, ticks: [1, 10] });
+    expect(logAxis([])).toEqual({ lo: 1, hi: 10, ticks: [1, 10] });
   });
 });
 
@@ -102,8 +102,8 @@ describe('renderHtml', () => {
     const out = renderHtml(run);
     expect(out).not.toContain('s3cr3t-token-value');
     expect(out).not.toContain('abc123');
-    expect(maskHeader('Proxy-Authorization', 'Basic dXNlcjpwYXNz')).toBe('Basic [redacted]');
-    expect(maskHeader('content-type', 'application/json')).toBe('application/json');
+    expect(out).toContain('authorization: Bearer [REDACTED]');
+    expect(out).toContain('accept: application/scim+json');
   });
 
   it('lists the okta-spec steps in order under OIN readiness', () => {
@@ -133,6 +133,18 @@ describe('renderHtml', () => {
 
   it('mentions the transport error of a timed-out request', () => {
     expect(page).toContain('<strong>ETIMEDOUT</strong>: no response within 10000 ms');
+  });
+
+  it('shows the redirects, rate-limit waits and notes behind an exchange', () => {
+    const run = passingRun();
+    const exchange = run.suites[0]!.checks[1]!.exchanges[0]!;
+    exchange.retries = [{ status: 429, retryAfter: '2', waitedMs: 2000 }];
+    exchange.redirects = [{ status: 307, from: `${BASE_URL}/Users/1`, to: 'https://elsewhere.test/Users/1', crossOrigin: true }];
+    exchange.notes = ['<b>body was not JSON</b>'];
+    const out = renderHtml(run);
+    expect(out).toContain('got 429 with Retry-After 2; waited 2000 ms and asked again');
+    expect(out).toContain('to https://elsewhere.test/Users/1 (another origin: credentials not sent)');
+    expect(out).toContain('<li>&lt;b&gt;body was not JSON&lt;/b&gt;</li>');
   });
 
   it('points a failure at the exchange that shows it', () => {

@@ -57,14 +57,23 @@ export function suiteBarsSvg(suites: readonly SuiteResult[]): SafeHtml {
   return html`<svg class="chart suite-chart" role="img" aria-label="Checks per suite by status" viewBox="0 0 ${CHART_WIDTH} ${height}" width="${CHART_WIDTH}" height="${height}" preserveAspectRatio="xMinYMin meet">${rows}</svg>`;
 }
 
-/** A "nice" axis step (1, 2 or 5 × 10^k) giving about `ticks` intervals up to max. */
-export function niceStep(max: number, ticks: number): number {
-  if (!(max > 0)) return 1;
-  const raw = max / ticks;
-  const magnitude = 10 ** Math.floor(Math.log10(raw));
-  const residual = raw / magnitude;
-  const factor = residual <= 1 ? 1 : residual <= 2 ? 2 : residual <= 5 ? 5 : 10;
-  return factor * magnitude;
+/**
+ * A log-scale axis in whole decades covering every value: latencies span orders of magnitude (one timeout next
+ * to 5 ms reads), and a linear axis would flatten everything but the outlier.
+ */
+export function logAxis(values: readonly number[]): { lo: number; hi: number; ticks: number[] } {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  const min = Math.max(0.1, Math.min(...positive, 1));
+  const max = Math.max(...positive, 1);
+  const loExp = Math.floor(Math.log10(min));
+  const hiExp = Math.max(loExp + 1, Math.ceil(Math.log10(max)));
+  const ticks: number[] = [];
+  for (let e = loExp; e <= hiExp; e += 1) ticks.push(Number((10 ** e).toPrecision(1)));
+  return { lo: ticks[0] ?? 1, hi: ticks[ticks.length - 1] ?? 10, ticks };
+}
+
+function formatTick(ms: number): string {
+  return ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 export function formatMs(ms: number): string {
@@ -73,18 +82,17 @@ export function formatMs(ms: number): string {
   return `${Math.round(ms * 10) / 10} ms`;
 }
 
-/** Per-operation latency: median bar inside the p95 bar, a tick at the maximum, on a shared linear axis. */
+/** Per-operation latency: median bar inside the p95 bar, a tick at the maximum, on a shared log axis. */
 export function latencySvg(rows: readonly OperationLatency[]): SafeHtml {
   const axisHeight = 22;
   const height = axisHeight + rows.length * ROW_HEIGHT + 6;
-  const step = niceStep(Math.max(...rows.map((r) => r.maxMs), 1), 4);
-  const axisMax = Math.max(step, Math.ceil(Math.max(...rows.map((r) => r.maxMs), 1) / step) * step);
-  const scale = (ms: number) => LABEL_WIDTH + (Math.min(ms, axisMax) / axisMax) * BAR_WIDTH;
-  const ticks: SafeHtml[] = [];
-  for (let value = 0; value <= axisMax + step / 2; value += step) {
+  const axis = logAxis(rows.flatMap((r) => [r.medianMs, r.p95Ms, r.maxMs]));
+  const span = Math.log10(axis.hi) - Math.log10(axis.lo);
+  const scale = (ms: number) => LABEL_WIDTH + ((Math.log10(Math.min(Math.max(ms, axis.lo), axis.hi)) - Math.log10(axis.lo)) / span) * BAR_WIDTH;
+  const ticks = axis.ticks.map((value) => {
     const x = scale(value);
-    ticks.push(html`<line class="grid" x1="${n(x)}" x2="${n(x)}" y1="${axisHeight - 4}" y2="${height - 2}"/><text class="tick" x="${n(x)}" y="${axisHeight - 8}" text-anchor="middle">${formatMs(value)}</text>`);
-  }
+    return html`<line class="grid" x1="${n(x)}" x2="${n(x)}" y1="${axisHeight - 4}" y2="${height - 2}"/><text class="tick" x="${n(x)}" y="${axisHeight - 8}" text-anchor="middle">${formatTick(value)}</text>`;
+  });
   const bars = rows.map((row, i) => {
     const y = axisHeight + i * ROW_HEIGHT;
     const barY = y + (ROW_HEIGHT - BAR_HEIGHT) / 2;

@@ -1,5 +1,6 @@
 import type { Exchange } from '../../client/exchange.js';
 import type { AssertionFailure, CheckResult } from '../../runner/results.js';
+import { createRedactor } from '../../client/redact.js';
 import { STATUS_LABEL, formatMs } from './charts.js';
 import { html, type SafeHtml } from './markup.js';
 
@@ -10,13 +11,7 @@ const BODY_DISPLAY_LIMIT = 64 * 1024;
  * Exchanges are redacted when the client records them; the report masks credential headers once more so a
  * record built by other means (a user's own RunResult, a future client bug) cannot leak through this file.
  */
-const CREDENTIAL_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key']);
-
-export function maskHeader(name: string, value: string): string {
-  if (!CREDENTIAL_HEADERS.has(name.toLowerCase())) return value;
-  const scheme = /^(Bearer|Basic|Digest|Negotiate|Token)\s/i.exec(value)?.[1];
-  return scheme ? `${scheme} [redacted]` : '[redacted]';
-}
+const credentialHeaders = createRedactor([]);
 
 /** A value as JSON, so "1" and 1, or "" and an absent value, are told apart. */
 export function showValue(value: unknown): string {
@@ -47,9 +42,9 @@ function bodyBlock(text: string | undefined, note?: string): SafeHtml | null {
 }
 
 function headerBlock(headers: Record<string, string>): SafeHtml | null {
-  const entries = Object.entries(headers);
+  const entries = Object.entries(credentialHeaders.redactHeaders(headers));
   if (entries.length === 0) return null;
-  return html`<pre class="headers">${entries.map(([name, value]) => `${name}: ${maskHeader(name, value)}\n`)}</pre>`;
+  return html`<pre class="headers">${entries.map(([name, value]) => `${name}: ${value}\n`)}</pre>`;
 }
 
 export function exchangeBlock(exchange: Exchange, anchor: string, showsFailure: boolean): SafeHtml {
@@ -57,8 +52,14 @@ export function exchangeBlock(exchange: Exchange, anchor: string, showsFailure: 
   const responsePart = response
     ? html`<div class="response"><div class="line"><span class="arrow">←</span> <span class="http-status s${String(response.status).charAt(0)}xx">${response.status}</span> <span class="ms">${formatMs(exchange.ms)}</span></div>${headerBlock(response.headers)}${bodyBlock(prettyBody(response.body, response.json), response.bodyTruncated ? 'body exceeded the size cap and was cut off' : undefined)}</div>`
     : null;
+  const history = [
+    ...(exchange.redirects ?? []).map((r) => `followed ${r.status} redirect from ${r.from} to ${r.to}${r.crossOrigin ? ' (another origin: credentials not sent)' : ''}`),
+    ...(exchange.retries ?? []).map((r) => `got ${r.status} with Retry-After ${r.retryAfter}; waited ${formatMs(r.waitedMs)} and asked again`),
+    ...(exchange.notes ?? []),
+  ];
+  const historyPart = history.length ? html`<ul class="exchange-notes">${history.map((note) => html`<li>${note}</li>`)}</ul>` : null;
   const errorPart = error ? html`<p class="transport-error"><strong>${error.code}</strong>: ${error.message} <span class="ms">after ${formatMs(exchange.ms)}</span></p>` : null;
-  return html`<div class="exchange${showsFailure ? ' shows-failure' : ''}" id="${anchor}"><div class="request"><div class="line"><span class="arrow">→</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></div>${headerBlock(request.headers)}${bodyBlock(prettyBody(request.body))}</div>${responsePart}${errorPart}</div>`;
+  return html`<div class="exchange${showsFailure ? ' shows-failure' : ''}" id="${anchor}"><div class="request"><div class="line"><span class="arrow">→</span> <span class="method">${request.method}</span> <span class="url">${request.url}</span></div>${headerBlock(request.headers)}${bodyBlock(prettyBody(request.body))}</div>${historyPart}${responsePart}${errorPart}</div>`;
 }
 
 function failureBlock(failure: AssertionFailure, checkAnchor: string, exchangeCount: number): SafeHtml {

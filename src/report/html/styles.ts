@@ -37,7 +37,8 @@ header.run { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: center
 .counts .passed .num { color: var(--passed); } .counts .failed .num { color: var(--failed); }
 .counts .warning .num { color: var(--warning); } .counts .known-failure .num { color: var(--known); }
 .counts .skipped .num { color: var(--skipped); }
-.chart { display: block; width: 100%; height: auto; max-width: 972px; }
+.chart-wrap { overflow-x: auto; }
+.chart { display: block; width: 100%; height: auto; max-width: 972px; min-width: 680px; }
 .chart text { fill: var(--fg); font-size: 13px; }
 .chart text.value, .chart text.tick { fill: var(--muted); font-size: 12px; }
 .chart text.mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
@@ -52,6 +53,7 @@ header.run { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: center
 .swatch.known-failure { background: var(--known); } .swatch.skipped { background: var(--skipped); }
 .swatch.median { background: var(--bar); } .swatch.p95 { background: var(--bar-light); } .swatch.max { background: var(--fg); width: 3px; }
 table { border-collapse: collapse; }
+a { color: var(--bar); }
 .oin { width: 100%; }
 .oin th, .oin td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 .oin td.step { color: var(--muted); width: 3em; }
@@ -95,6 +97,7 @@ pre { background: var(--code); border: 1px solid var(--line); border-radius: 4px
 .http-status { font-weight: 700; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .http-status.s2xx { color: var(--passed); } .http-status.s4xx, .http-status.s5xx { color: var(--failed); }
 .transport-error { color: var(--failed); }
+.exchange-notes { margin: 4px 0; padding-left: 20px; color: var(--muted); font-size: 12px; }
 .cleanup li { margin: 2px 0; }
 [hidden] { display: none !important; }
 `;
