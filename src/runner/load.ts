@@ -22,7 +22,7 @@ let suitesDirCache: string | undefined;
 export function builtInSuitesDir(): string {
   if (suitesDirCache === undefined) {
     const candidates = ['../../suites', '../../../suites'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
-    suitesDirCache = candidates.find((dir) => existsSync(resolve(dir, 'okta-spec.json'))) ?? candidates[0]!;
+    suitesDirCache = candidates.find((dir) => existsSync(resolve(dir, '../package.json')) && existsSync(dir)) ?? candidates[0]!;
   }
   return suitesDirCache;
 }

@@ -1,0 +1,26 @@
+import type { RunResult } from '../runner/results.js';
+import type { Paint } from './pretty.js';
+
+/** What the CLI passes every reporter; simple reporters may ignore it. */
+export interface ReporterOptions {
+  /** Colours for terminal output (pretty only; files never get colour). */
+  paint?: Paint;
+  /** Include the transcript of every exchange, not only of failures. */
+  verbose?: boolean;
+}
+
+/** A reporter renders a finished run as text (terminal, JSON, XML, Markdown, HTML). Pure: no I/O. */
+export type Reporter = (result: RunResult, options: ReporterOptions) => string;
+
+/**
+ * The reporters `--reporter NAME[=FILE]` knows, loaded on demand (so a run only imports what it prints).
+ * To add one: a module exporting a pure `(result: RunResult) => string`, and an entry here.
+ */
+export const reporters: Record<string, () => Promise<Reporter>> = {
+  pretty: async () => (await import('./pretty.js')).renderPretty,
+  html: async () => (await import('./html.js')).renderHtml,
+};
+
+export function reporterNames(): string[] {
+  return Object.keys(reporters);
+}

@@ -1,0 +1,416 @@
+import { performance } from 'node:perf_hooks';
+import { createClient, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
+import type { RunningServer, ServerOptions } from '../server/index.js';
+import { toolVersion } from '../cli/version.js';
+import { cleanUp, CleanupRegistry } from './cleanup.js';
+import { ConfigError } from './errors.js';
+import { DEFAULT_USER_AGENT, runCheck, type CheckEnvironment } from './execute.js';
+import { resolveSuites, type LoadedSuite } from './load.js';
+import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
+import type { CheckDef, SuiteFile } from './suite-format.js';
+import { expandString, type TemplateContext } from './template.js';
+
+/** Options of a run; they mirror the `scim-check run` flags. */
+export interface RunOptions {
+  /** SCIM base URL. Omitted: the reference server is started in-process and tested. */
+  url?: string;
+  token?: string;
+  basic?: { user: string; pass: string };
+  /** Extra headers sent on every request; their values are secrets (redacted everywhere). */
+  headers?: Record<string, string>;
+  /** Built-in suite ids, "all", or suite file paths. Omitted: the Okta suites. */
+  suites?: string[];
+  /** Run only these checks (and the checks they depend on). */
+  only?: string[];
+  /** Per-request timeout, ms (default 30 000). */
+  timeoutMs?: number;
+  /** Overall deadline for the checks, ms from the start (default none). Cleanup still runs after it. */
+  deadlineMs?: number;
+  insecure?: boolean;
+  /** Extra trusted CA certificate(s), PEM text. */
+  ca?: string;
+  /** Okta app variant the suites model: "oin" (catalog, default) or "aiw" (private app: PUT for everything). */
+  oktaApp?: 'oin' | 'aiw';
+  /** Only checks that do not write; the others are reported as skipped. */
+  readOnly?: boolean;
+  /** Leave created resources in place and report their ids. */
+  keep?: boolean;
+  /** Name prefix of everything the run creates (default "scim-check-"). */
+  prefix?: string;
+  /** Domain of generated userNames and e-mails (default "example.com"). */
+  userDomain?: string;
+  /** Checks whose failure is known: reported as "known-failure", never failing the run. */
+  allowFailures?: string[];
+  /** SHOULD-level failures fail the run too (by default only MUST failures do). */
+  strict?: boolean;
+  /** How many suites may run at once (default 1). Output order stays suite order, then check order. */
+  concurrency?: number;
+  /** Aborting stops starting checks; cleanup still runs and the result has `interrupted: true`. */
+  signal?: AbortSignal;
+  /** Progress: called as each check starts and ends (e.g. for a spinner). */
+  onCheckStart?: (check: { id: string; title: string }) => void;
+  onCheckEnd?: (result: CheckResult) => void;
+  /** Options for the in-process reference server (only without `url`). */
+  server?: ServerOptions;
+  /** Response bodies larger than this fail the exchange (client default 10 MiB). */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** How long cleanup may take after the checks, whatever happened to them. */
+const CLEANUP_BUDGET_MS = 15_000;
+
+/** A check placed in the run, with the suite it belongs to. */
+interface PlannedCheck {
+  check: CheckDef;
+  suite: SuiteFile;
+  /** Set when the check is reported as skipped without running (e.g. --read-only). */
+  leftOut?: string;
+}
+
+function emptyCleanup(): CleanupResult {
+  return { removed: [], left: [], kept: [] };
+}
+
+function baseResult(url: string, embedded: boolean, startedAt: Date): RunResult {
+  return {
+    formatVersion: 1,
+    tool: { name: 'scim-check', version: toolVersion() },
+    target: { url, embedded },
+    startedAt: startedAt.toISOString(),
+    ms: 0,
+    suites: [],
+    counts: { passed: 0, failed: 0, skipped: 0, warnings: 0, knownFailures: 0 },
+    cleanup: emptyCleanup(),
+    exitCode: 0,
+  };
+}
+
+/** Checks option values the type system cannot (numbers, URL scheme); throws ConfigError. */
+function validateOptions(o: RunOptions): void {
+  for (const [name, v] of [['timeoutMs', o.timeoutMs], ['deadlineMs', o.deadlineMs], ['concurrency', o.concurrency]] as const) {
+    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ConfigError(`${name} must be a positive integer (got ${String(v)})`);
+  }
+  if (o.url !== undefined) {
+    let parsed: URL;
+    try {
+      parsed = new URL(o.url);
+    } catch {
+      throw new ConfigError(`--url is not a valid URL: ${o.url}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`--url must be http:// or https:// (got ${parsed.protocol})`);
+    if (parsed.username || parsed.password) throw new ConfigError('--url must not carry credentials; use --token, --basic or --header');
+    if (!o.token && !o.basic && !Object.keys(o.headers ?? {}).length) {
+      throw new ConfigError('no credentials: give --token (or SCIM_CHECK_TOKEN), --basic user:pass or --header "Authorization: …"');
+    }
+  }
+  if (o.token !== undefined && o.basic !== undefined) throw new ConfigError('give either --token or --basic, not both');
+  if (o.oktaApp !== undefined && o.oktaApp !== 'oin' && o.oktaApp !== 'aiw') throw new ConfigError(`--okta-app must be oin or aiw (got ${String(o.oktaApp)})`);
+  if (o.prefix !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(o.prefix)) throw new ConfigError('--prefix may hold only letters, digits, ".", "_" and "-" (1 to 40)');
+  if (o.userDomain !== undefined && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(o.userDomain)) throw new ConfigError(`--user-domain is not a domain name: ${o.userDomain}`);
+}
+
+/**
+ * Which checks run, in order: variants filtered (the suite's and the check's), --only with its prerequisites,
+ * --read-only marks writers as left out. Every dependency must come earlier in the order (so suites can run
+ * concurrently without waiting on one that has not started).
+ */
+function planChecks(loaded: LoadedSuite[], options: RunOptions): { suite: SuiteFile; checks: PlannedCheck[] }[] {
+  const variant = options.oktaApp ?? 'oin';
+  const suites = loaded.map((l) => l.suite).filter((s) => !s.variant || s.variant === variant);
+  const all = new Map<string, PlannedCheck>();
+  for (const suite of suites) for (const check of suite.checks) if (!check.variant || check.variant === variant) all.set(check.id, { check, suite });
+
+  let selected = new Set(all.keys());
+  if (options.only?.length) {
+    selected = new Set();
+    const pull = (id: string): void => {
+      if (selected.has(id)) return;
+      const planned = all.get(id);
+      if (!planned) return;
+      selected.add(id);
+      planned.check.dependsOn?.forEach(pull);
+    };
+    for (const id of options.only) {
+      if (!all.has(id)) {
+        const known = [...all.keys()].filter((k) => k.includes(id)).slice(0, 5);
+        throw new ConfigError(`--only: no check "${id}" in the selected suites${known.length ? ` (did you mean ${known.join(', ')}?)` : ''}`);
+      }
+      pull(id);
+    }
+  }
+  const position = new Map([...all.keys()].map((id, i) => [id, i]));
+  for (const id of selected) {
+    const { check } = all.get(id)!;
+    for (const dep of check.dependsOn ?? []) {
+      if (!all.has(dep)) throw new ConfigError(`check "${id}" depends on "${dep}", which is not part of this run (select its suite or variant)`);
+      if (position.get(dep)! > position.get(id)!) throw new ConfigError(`check "${id}" depends on "${dep}", which runs after it; order the suites or checks so prerequisites come first`);
+    }
+    if (options.readOnly && all.get(id)!.check.writes) all.get(id)!.leftOut = 'left out by --read-only (this check writes to the server)';
+  }
+  return suites
+    .map((suite) => ({ suite, checks: suite.checks.filter((c) => selected.has(c.id)).map((c) => all.get(c.id)!) }))
+    .filter((s) => s.checks.length > 0);
+}
+
+function skipped(planned: PlannedCheck, reason: string): CheckResult {
+  const { check, suite } = planned;
+  return {
+    id: check.id,
+    suite: suite.id,
+    title: check.title,
+    description: check.description,
+    level: check.level,
+    source: check.source,
+    status: 'skipped',
+    ms: 0,
+    skipReason: reason,
+    failures: [],
+    exchanges: [],
+  };
+}
+
+/** A promise and its resolver: a check's result, awaited by the checks that depend on it. */
+function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfig {
+  if (o.basic) return { kind: 'basic', user: o.basic.user, pass: o.basic.pass };
+  const token = o.token ?? embeddedToken;
+  return token ? { kind: 'bearer', token } : { kind: 'none' };
+}
+
+/** One line for an unreachable target or rejected credentials (exit 3), or undefined when the target answers. */
+async function preflight(client: ScimClient, url: string): Promise<string | undefined> {
+  const ex = await client.send({
+    method: 'GET',
+    url: '/Users?startIndex=1&count=1',
+    headers: { accept: 'application/scim+json', 'user-agent': DEFAULT_USER_AGENT },
+  });
+  if (ex.error || !ex.response) return `cannot reach ${url}: ${ex.error?.message ?? 'no response'}`;
+  const status = ex.response.status;
+  if (status === 401 || status === 403) return `${url} rejected the credentials (HTTP ${status} on GET /Users)`;
+  return undefined;
+}
+
+function countAndExit(result: RunResult, strict: boolean): void {
+  const counts = result.counts;
+  let failing = false;
+  for (const suite of result.suites) {
+    for (const c of suite.checks) {
+      if (c.status === 'passed') counts.passed++;
+      else if (c.status === 'skipped') counts.skipped++;
+      else if (c.status === 'warning') counts.warnings++;
+      else if (c.status === 'known-failure') counts.knownFailures++;
+      else {
+        counts.failed++;
+        if (c.level === 'MUST' || strict) failing = true;
+      }
+    }
+  }
+  result.exitCode = failing || result.deadlineReached ? 1 : 0;
+}
+
+/**
+ * Runs the selected suites against a SCIM server and returns the structured result. Never throws for bad input
+ * or a broken server: configuration problems give exitCode 2, an unreachable target or rejected credentials 3,
+ * each with `fatal` set to one clear line. Everything the run created is cleaned up before it resolves.
+ */
+export async function run(options: RunOptions = {}): Promise<RunResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const embedded = options.url === undefined;
+  const result = baseResult(options.url ?? '', embedded, startedAt);
+  const finish = (): RunResult => {
+    result.ms = Math.round(performance.now() - t0);
+    return result;
+  };
+
+  let plan: ReturnType<typeof planChecks>;
+  try {
+    validateOptions(options);
+    plan = planChecks(resolveSuites(options.suites), options);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    result.exitCode = 2;
+    result.fatal = err.message;
+    return finish();
+  }
+
+  let server: RunningServer | undefined;
+  let client: ScimClient | undefined;
+  const registry = new CleanupRegistry();
+  try {
+    if (embedded) {
+      const { startServer } = await import('../server/index.js');
+      try {
+        server = await startServer({ port: 0, quiet: true, ...options.server });
+      } catch (err) {
+        result.exitCode = 2;
+        result.fatal = `could not start the reference server: ${err instanceof Error ? err.message : String(err)}`;
+        return finish();
+      }
+      result.target.url = server.url;
+    }
+    const baseUrl = result.target.url.replace(/\/+$/, '');
+    const deadline = options.deadlineMs ? Date.now() + options.deadlineMs : undefined;
+    const clientOptions: ClientOptions = {
+      baseUrl,
+      auth: clientAuth(options, server?.token),
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      userAgent: DEFAULT_USER_AGENT,
+    };
+    if (options.headers) clientOptions.headers = options.headers;
+    if (deadline) clientOptions.deadline = deadline;
+    if (options.insecure) clientOptions.insecure = true;
+    if (options.ca) clientOptions.ca = options.ca;
+    if (options.maxBodyBytes) clientOptions.maxBodyBytes = options.maxBodyBytes;
+    client = createClient(clientOptions);
+
+    const unreachable = await preflight(client, baseUrl);
+    if (unreachable) {
+      result.exitCode = 3;
+      result.fatal = client.redact(unreachable);
+      return finish();
+    }
+
+    const stopReason = (): string | undefined => {
+      if (options.signal?.aborted) {
+        result.interrupted = true;
+        return 'the run was interrupted';
+      }
+      if (deadline !== undefined && Date.now() >= deadline) {
+        result.deadlineReached = true;
+        return `the run's deadline (${options.deadlineMs} ms) was reached`;
+      }
+      return undefined;
+    };
+    result.suites = await runSuites(plan, { client, baseUrl, registry, stopReason, options });
+    if (options.readOnly) {
+      const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut).map((c) => c.check.id);
+      if (leftOut.length) (result.notes ??= []).push(`--read-only left out ${leftOut.length} checks that write: ${leftOut.join(', ')}`);
+    }
+    applyAllowedFailures(result.suites, options.allowFailures ?? []);
+  } finally {
+    if (client && registry.size > 0) {
+      result.cleanup = await cleanUpWith(client, registry, result.target.url.replace(/\/+$/, ''), options, server?.token);
+    }
+    await client?.close();
+    await server?.close();
+  }
+  if (result.exitCode === 0) countAndExit(result, options.strict ?? false);
+  return finish();
+}
+
+/** Cleanup gets a fresh client: the run's one may be past its deadline. */
+async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, baseUrl: string, options: RunOptions, embeddedToken: string | undefined): Promise<CleanupResult> {
+  if (options.keep) return cleanUp(registry, mainClient, { keep: true, baseUrl });
+  const cleanupOptions: ClientOptions = {
+    baseUrl,
+    auth: clientAuth(options, embeddedToken),
+    timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 10_000),
+    deadline: Date.now() + CLEANUP_BUDGET_MS,
+    userAgent: DEFAULT_USER_AGENT,
+  };
+  if (options.headers) cleanupOptions.headers = options.headers;
+  if (options.insecure) cleanupOptions.insecure = true;
+  if (options.ca) cleanupOptions.ca = options.ca;
+  const cleanupClient = createClient(cleanupOptions);
+  try {
+    return await cleanUp(registry, cleanupClient, { keep: false, baseUrl });
+  } finally {
+    await cleanupClient.close();
+  }
+}
+
+function applyAllowedFailures(suites: SuiteResult[], allowed: string[]): void {
+  if (!allowed.length) return;
+  const set = new Set(allowed);
+  for (const check of suites.flatMap((s) => s.checks)) {
+    if (!set.has(check.id)) continue;
+    if (check.status === 'failed') check.status = 'known-failure';
+    else if (check.status === 'passed') (check.notes ??= []).push('listed as a known failure, but it passes now: remove it from the list');
+  }
+}
+
+interface SuiteRunContext {
+  client: ScimClient;
+  baseUrl: string;
+  registry: CleanupRegistry;
+  stopReason: () => string | undefined;
+  options: RunOptions;
+}
+
+/** Runs the planned suites (up to `concurrency` at once); results come back in plan order. */
+async function runSuites(plan: ReturnType<typeof planChecks>, ctx: SuiteRunContext): Promise<SuiteResult[]> {
+  const outcomes = new Map<string, ReturnType<typeof deferred<CheckResult>>>();
+  for (const { checks } of plan) for (const p of checks) outcomes.set(p.check.id, deferred<CheckResult>());
+  const results: SuiteResult[] = plan.map(({ suite }) => ({ id: suite.id, title: suite.title, checks: [] }));
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.length) {
+      const i = next++;
+      results[i]!.checks = await runSuite(plan[i]!.suite, plan[i]!.checks, outcomes, ctx);
+    }
+  };
+  const workers = Math.max(1, Math.min(ctx.options.concurrency ?? 1, plan.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+  return results;
+}
+
+async function runSuite(
+  suite: SuiteFile,
+  checks: PlannedCheck[],
+  outcomes: Map<string, ReturnType<typeof deferred<CheckResult>>>,
+  ctx: SuiteRunContext,
+): Promise<CheckResult[]> {
+  const template: TemplateContext = {
+    vars: new Map(),
+    prefix: ctx.options.prefix ?? 'scim-check-',
+    domain: ctx.options.userDomain ?? 'example.com',
+    baseUrl: ctx.baseUrl,
+  };
+  const results: CheckResult[] = [];
+  let setupProblem: string | undefined;
+  try {
+    for (const [name, value] of Object.entries(suite.variables ?? {})) template.vars.set(name, expandString(value, template));
+  } catch (err) {
+    setupProblem = `the suite's variables could not be set: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  const env: CheckEnvironment = {
+    client: ctx.client,
+    template,
+    userAgent: suite.userAgent ?? DEFAULT_USER_AGENT,
+    registry: ctx.registry,
+    stopReason: ctx.stopReason,
+  };
+  for (const planned of checks) {
+    const result = await runPlanned(planned, env, outcomes, ctx, setupProblem);
+    results.push(result);
+    outcomes.get(planned.check.id)!.resolve(result);
+    ctx.options.onCheckEnd?.(result);
+  }
+  return results;
+}
+
+async function runPlanned(
+  planned: PlannedCheck,
+  env: CheckEnvironment,
+  outcomes: Map<string, ReturnType<typeof deferred<CheckResult>>>,
+  ctx: SuiteRunContext,
+  setupProblem: string | undefined,
+): Promise<CheckResult> {
+  if (setupProblem) return skipped(planned, setupProblem);
+  if (planned.leftOut) return skipped(planned, planned.leftOut);
+  for (const dep of planned.check.dependsOn ?? []) {
+    const outcome = await outcomes.get(dep)!.promise;
+    if (outcome.status !== 'passed') return skipped(planned, `prerequisite ${dep} ${outcome.status === 'skipped' ? 'was skipped' : 'did not pass'}`);
+  }
+  const stop = ctx.stopReason();
+  if (stop) return skipped(planned, `not run: ${stop}`);
+  ctx.options.onCheckStart?.({ id: planned.check.id, title: planned.check.title });
+  return runCheck(planned.check, planned.suite.id, env);
+}
