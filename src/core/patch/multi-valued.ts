@@ -100,10 +100,20 @@ export function addElements(def: AttributeDef, list: unknown[], additions: reado
       list.push(copy);
       touched.push(copy);
     } else {
-      if (isPlainObject(existing) && isPlainObject(addition)) mergeComplex(def, existing, addition, true);
+      if (isPlainObject(existing) && isPlainObject(addition)) mergeComplex(def, existing, differences(def, existing, addition), true);
       touched.push(existing);
     }
   }
   enforceSinglePrimary(def, list, touched);
   return touched;
+}
+
+/** The entries of `patch` that differ from `current` (so "BJensen@Example.com" re-added over "bjensen@example.com" changes nothing). */
+function differences(def: AttributeDef, current: ComplexValue, patch: ComplexValue): ComplexValue {
+  const out: ComplexValue = {};
+  for (const [key, next] of Object.entries(patch)) {
+    const sub = findAttr(def.subAttributes, key);
+    if (!sub || !sameSimple(sub, own(current, sub.name), next)) out[key] = next;
+  }
+  return out;
 }
