@@ -89,19 +89,19 @@ class Parser {
   }
 
   parseOr(inBrackets: boolean): Filter {
-    let left = this.parseAnd(inBrackets);
-    while (this.isKeyword(this.peek(), 'or')) {
-      this.pos++;
-      left = this.node({ kind: 'or', left, right: this.parseAnd(inBrackets) });
-    }
-    return left;
+    return this.chain('or', () => this.parseAnd(inBrackets));
   }
 
   private parseAnd(inBrackets: boolean): Filter {
-    let left = this.parseUnary(inBrackets);
-    while (this.isKeyword(this.peek(), 'and')) {
+    return this.chain('and', () => this.parseUnary(inBrackets));
+  }
+
+  /** operand (keyword operand)*, associating to the left. */
+  private chain(keyword: 'and' | 'or', operand: () => Filter): Filter {
+    let left = operand();
+    while (this.isKeyword(this.peek(), keyword)) {
       this.pos++;
-      left = this.node({ kind: 'and', left, right: this.parseUnary(inBrackets) });
+      left = this.node({ kind: keyword, left, right: operand() });
     }
     return left;
   }
