@@ -2,6 +2,14 @@
 // Thin launcher: the CLI is compiled TypeScript in dist/ (built by `npm run build`, which `npm ci` runs via `prepare`).
 import { main } from '../dist/src/cli/main.js';
 
+// Output piped into a reader that stops early (`| head`) is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 main(process.argv).then(
   (code) => {
     process.exitCode = code;

@@ -1,9 +1,46 @@
 import type { Command } from 'commander';
+import type { LoadedSuite } from '../runner/load.js';
 
-// Placeholder until the 'list' command lands; replaced by its owner.
+/** The listing: per suite its id, title and source, then per check id, level, title, what it asserts, source. */
+export function renderList(suites: LoadedSuite[]): string {
+  const out: string[] = [];
+  for (const { suite } of suites) {
+    const flags = [suite.variant ? `variant ${suite.variant}` : '', suite.always ? 'runs in every run' : ''].filter(Boolean).join(', ');
+    out.push(`${suite.id} — ${suite.title}${flags ? ` (${flags})` : ''}`);
+    out.push(`  source: ${suite.source}`);
+    for (const check of suite.checks) {
+      const tags = [check.level, check.writes ? 'writes' : 'read-only', check.variant ? `variant ${check.variant}` : '', check.warnOnly ? 'warning only' : '']
+        .filter(Boolean)
+        .join(', ');
+      out.push(`  ${check.id}  [${tags}]`);
+      out.push(`      ${check.title}`);
+      out.push(`      asserts: ${check.description}`);
+      out.push(`      source:  ${check.source}`);
+      if (check.dependsOn?.length) out.push(`      after:   ${check.dependsOn.join(', ')}`);
+    }
+    out.push('');
+  }
+  const total = suites.reduce((n, s) => n + s.suite.checks.length, 0);
+  out.push(`${suites.length} suites, ${total} checks`);
+  return `${out.join('\n')}\n`;
+}
+
 export function registerList(program: Command): void {
-  program.command('list').description('(list: not built yet)').action(() => {
-    process.stderr.write('scim-check: list is not built yet\n');
-    process.exitCode = 2;
-  });
+  program
+    .command('list')
+    .description('list every suite and check: id, title, level, what it asserts, its source')
+    .option('--suite <name|file>', 'only this suite (repeatable; "all" = every built-in, the default)', (v: string, p: string[]) => [...p, v], [])
+    .action(async (flags: { suite: string[] }) => {
+      const { resolveSuites } = await import('../runner/load.js');
+      const { ConfigError } = await import('../runner/errors.js');
+      try {
+        const names = flags.suite.length ? flags.suite : ['all'];
+        const suites = resolveSuites(names).filter((s) => !s.suite.always || names.includes('all') || names.includes(s.suite.id));
+        process.stdout.write(renderList(suites));
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`scim-check: ${err.message}\n`);
+        process.exitCode = 2;
+      }
+    });
 }
