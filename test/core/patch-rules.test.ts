@@ -113,6 +113,19 @@ describe('request shape', () => {
     expect(err.message.length).toBeGreaterThan(10);
   });
 
+  it('never echoes a password into an error detail, and cuts long client text short', () => {
+    const err = errorOf([{ op: 'replace', path: 'password', value: 123456789 }]);
+    expect(err.scimType).toBe('invalidValue');
+    expect(err.message).not.toContain('123456789');
+    const long = `x${'y'.repeat(5000)}`;
+    expect(errorOf([{ op: 'replace', path: long, value: 1 }]).message.length).toBeLessThan(300);
+  });
+
+  it('accepts a path qualified with the core schema URN', () => {
+    const { resource } = applyPatch(aUser(), [{ op: 'replace', path: `${USER_SCHEMA}:name.givenName`, value: 'Barb' }], users);
+    expect((resource.name as Record<string, unknown>).givenName).toBe('Barb');
+  });
+
   it('says which operation failed', () => {
     const err = errorOf([{ op: 'add', path: 'nickName', value: 'ok' }, { op: 'add', path: 'nickName', value: 5 }]);
     expect(err.message).toMatch(/^Operations\[1\]: "nickName" must be a string/);
@@ -281,6 +294,17 @@ describe('multi-valued attributes', () => {
 
   it('an add through a filter that does not describe one element (no eq terms) → 400 noTarget', () => {
     expect(errorOf([{ op: 'add', path: 'emails[value co "zzz"].type', value: 'work' }]).scimType).toBe('noTarget');
+  });
+
+  it('adding and removing many members of a large group stays linear (generous bound)', () => {
+    const ids = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `u${from + i}`);
+    const group = aGroup(ids(0, 20_000));
+    const started = Date.now();
+    const added = applyPatch(group, [{ op: 'add', path: 'members', value: ids(10_000, 30_000).map((value) => ({ value })) }], groups);
+    const removed = applyPatch(added.resource, [{ op: 'Remove', path: 'members', value: ids(0, 20_000).map((value) => ({ value })) }], groups);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(memberIds(added.resource)).toHaveLength(30_000);
+    expect(memberIds(removed.resource)).toEqual(ids(20_000, 30_000));
   });
 
   it('filters compare case-insensitively where the schema says caseExact false', () => {

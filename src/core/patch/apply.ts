@@ -13,12 +13,12 @@ import {
   assertWritable,
   enforceSinglePrimary,
   mergeComplex,
+  ElementIndex,
   own,
-  sameElement,
 } from './multi-valued.js';
 import { inOperation } from './normalize.js';
 import type { NormalizedOperation, PatchOptions, PatchResult, PatchTarget } from './types.js';
-import { type ComplexValue, compact, isPlainObject, simpleValue } from './values.js';
+import { type ComplexValue, compact, excerpt, isPlainObject, simpleValue } from './values.js';
 
 type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 type Holder = Record<string, unknown>;
@@ -84,7 +84,8 @@ function applyToWhole(holder: Holder, def: AttributeDef, op: NormalizedOperation
   if (op.op === 'remove') {
     if (Array.isArray(value)) {
       // Entra: remove members with a value array removes just those members.
-      storeList(holder, def, listOf(holder, def).filter((e) => !value.some((v) => sameElement(def, e, v))));
+      const removals = new ElementIndex(def, value);
+      storeList(holder, def, listOf(holder, def).filter((e) => removals.find(e) === undefined));
     } else {
       unassign(holder, def);
     }
@@ -160,10 +161,10 @@ function applyFiltered(holder: Holder, target: AttributeTarget, filter: Filter, 
   if (matched.length === 0) {
     if (op.op === 'remove') {
       if (options.removeNoMatch === 'ignore') return;
-      throw badRequest(`no "${def.name}" value matches "${target.text}"`, 'noTarget');
+      throw badRequest(`no "${def.name}" value matches ${excerpt(target.text)}`, 'noTarget');
     }
     if (op.op === 'replace' && options.replaceNoMatch !== 'add') {
-      throw badRequest(`no "${def.name}" value matches "${target.text}"`, 'noTarget');
+      throw badRequest(`no "${def.name}" value matches ${excerpt(target.text)}`, 'noTarget');
     }
     if (op.value === null) return;
     // Entra: add (or lenient replace) through a filter that matches nothing creates the element it describes.
@@ -216,7 +217,7 @@ function elementFromFilter(def: AttributeDef, filter: Filter, text: string): Com
     return true;
   };
   if (!collect(filter)) {
-    throw badRequest(`no "${def.name}" value matches "${text}", and its filter does not describe a new value`, 'noTarget');
+    throw badRequest(`no "${def.name}" value matches ${excerpt(text)}, and its filter does not describe a new value`, 'noTarget');
   }
   return element;
 }

@@ -88,16 +88,56 @@ export function enforceSinglePrimary(def: AttributeDef, elements: unknown[], cho
 }
 
 /**
+ * The elements of one multi-valued attribute, bucketed by their identifying value so that finding "the same
+ * value" costs O(1) instead of a scan (adding or removing many members of a large group stays linear).
+ */
+export class ElementIndex {
+  private readonly buckets = new Map<string, unknown[]>();
+  private readonly unkeyed: unknown[] = [];
+
+  constructor(
+    private readonly def: AttributeDef,
+    elements: readonly unknown[] = [],
+  ) {
+    for (const e of elements) this.add(e);
+  }
+
+  add(element: unknown): void {
+    const key = this.keyOf(element);
+    const bucket = key === undefined ? this.unkeyed : this.buckets.get(key);
+    if (bucket) bucket.push(element);
+    else this.buckets.set(key as string, [element]);
+  }
+
+  /** An indexed element that denotes the same value as `element` (see sameElement). */
+  find(element: unknown): unknown {
+    const key = this.keyOf(element);
+    const candidates = key === undefined ? [...this.unkeyed, ...[...this.buckets.values()].flat()] : (this.buckets.get(key) ?? []);
+    return candidates.find((e) => sameElement(this.def, e, element));
+  }
+
+  /** Elements only match when their keys are equal, so a keyed element is compared within its bucket only. */
+  private keyOf(element: unknown): string | undefined {
+    const sub = this.def.type === 'complex' ? findAttr(this.def.subAttributes, 'value') : this.def;
+    const v = this.def.type === 'complex' ? (sub && isPlainObject(element) ? own(element, sub.name) : undefined) : element;
+    if (v === undefined || v === null || typeof v === 'object') return undefined;
+    return typeof v === 'string' ? `s:${sub?.caseExact ? v : v.toLowerCase()}` : `${typeof v}:${String(v)}`;
+  }
+}
+
+/**
  * Adds elements to a multi-valued attribute's list in place, deduplicating: an element that is already there
  * is merged into the existing one instead of being appended. Returns the elements that were added or touched.
  */
 export function addElements(def: AttributeDef, list: unknown[], additions: readonly unknown[]): unknown[] {
+  const index = new ElementIndex(def, list);
   const touched: unknown[] = [];
   for (const addition of additions) {
-    const existing = list.find((e) => sameElement(def, e, addition));
+    const existing = index.find(addition);
     if (existing === undefined) {
       const copy = isPlainObject(addition) ? { ...addition } : addition;
       list.push(copy);
+      index.add(copy);
       touched.push(copy);
     } else {
       if (isPlainObject(existing) && isPlainObject(addition)) mergeComplex(def, existing, differences(def, existing, addition), true);

@@ -9,7 +9,7 @@ import { ScimError, badRequest } from '../scim-error.js';
 import { type ResourceModel, findAttr, findSchema, resolvePath } from '../schema/resolve.js';
 import type { AttributeDef, SchemaDef } from '../schema/types.js';
 import type { ElementPredicate, NormalizedOperation, PatchOpName, PatchTarget } from './types.js';
-import { attributeValue, complexValue, isPlainObject, simpleValue } from './values.js';
+import { attributeValue, complexValue, excerpt, isPlainObject, simpleValue } from './values.js';
 
 type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 
@@ -41,7 +41,7 @@ function normalizeOne(raw: unknown, index: number, model: ResourceModel): Normal
   if (!isPlainObject(raw)) throw badRequest('each operation must be an object with "op", "path" and "value"', 'invalidSyntax');
   const opRaw = member(raw, 'op');
   const op = typeof opRaw === 'string' ? OP_NAMES.find((n) => n === opRaw.toLowerCase()) : undefined;
-  if (!op) throw badRequest(`"op" must be "add", "replace" or "remove", got ${JSON.stringify(opRaw) ?? 'nothing'}`, 'invalidSyntax');
+  if (!op) throw badRequest(`"op" must be "add", "replace" or "remove", got ${typeof opRaw === 'string' ? excerpt(opRaw) : opRaw === undefined ? 'nothing' : typeof opRaw}`, 'invalidSyntax');
   const path = member(raw, 'path');
   if (path !== undefined && path !== null && typeof path !== 'string') throw badRequest('"path" must be a string', 'invalidSyntax');
   const value = member(raw, 'value');
@@ -80,7 +80,7 @@ function resolveTarget(text: string, model: ResourceModel): PatchTarget {
 }
 
 function unknownPath(text: string): ScimError {
-  return badRequest(`"${text}" does not name an attribute of this resource type`, 'invalidPath');
+  return badRequest(`${excerpt(text)} does not name an attribute of this resource type`, 'invalidPath');
 }
 
 function attributeTarget(text: string, parsed: PatchPath, path: AttrPath, model: ResourceModel): PatchTarget {
@@ -95,7 +95,7 @@ function attributeTarget(text: string, parsed: PatchPath, path: AttrPath, model:
   if (!parsed.filter) return target;
 
   const def = resolved.def;
-  if (!def.multiValued || def.type !== 'complex') throw badRequest(`"${text}": a value filter needs a multi-valued complex attribute`, 'invalidPath');
+  if (!def.multiValued || def.type !== 'complex') throw badRequest(`${excerpt(text)}: a value filter needs a multi-valued complex attribute`, 'invalidPath');
   if (parsed.subAfterFilter !== undefined) {
     const sub = findAttr(def.subAttributes, parsed.subAfterFilter);
     if (!sub) throw unknownPath(text);
@@ -122,7 +122,7 @@ function elementPredicate(
   try {
     predicate = compileFilter({ kind: 'valuePath', path: attrPath, filter }, model);
   } catch (err) {
-    if (err instanceof ScimError) throw badRequest(`"${text}": ${err.message}`, 'invalidPath');
+    if (err instanceof ScimError) throw badRequest(`${excerpt(text)}: ${err.message}`, 'invalidPath');
     throw err;
   }
   const name = def.name;
@@ -168,13 +168,13 @@ function expandAttributes(
         out.push({ op: 'remove', index, target: { kind: 'extension', text: key, schema } });
         continue;
       }
-      if (!isPlainObject(raw)) throw badRequest(`"${key}" must be an object of attributes`, 'invalidValue');
+      if (!isPlainObject(raw)) throw badRequest(`${excerpt(key)} must be an object of attributes`, 'invalidValue');
       out.push(...expandAttributes(op, index, raw, model, schema));
       continue;
     }
     const target = keyTarget(key, model, scope);
     if (target.kind === 'extension') {
-      if (!isPlainObject(raw)) throw badRequest(`"${key}" must be an object of attributes`, 'invalidValue');
+      if (!isPlainObject(raw)) throw badRequest(`${excerpt(key)} must be an object of attributes`, 'invalidValue');
       out.push(...expandAttributes(op, index, raw, model, target.schema));
       continue;
     }
@@ -192,7 +192,7 @@ function keyTarget(key: string, model: ResourceModel, scope: SchemaDef | null): 
   } catch {
     throw unknownPath(key);
   }
-  if (parsed.filter) throw badRequest(`"${key}": keys of a path-less value cannot contain filters`, 'invalidPath');
+  if (parsed.filter) throw badRequest(`${excerpt(key)}: keys of a path-less value cannot contain filters`, 'invalidPath');
   if (scope === null) return attributeTarget(key, parsed, parsed.path, model);
   if (parsed.path.uri !== undefined) throw unknownPath(key);
   return attributeTarget(key, parsed, { uri: scope.id, attr: parsed.path.attr, sub: parsed.path.sub }, model);

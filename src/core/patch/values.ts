@@ -17,10 +17,22 @@ const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `${typeof v} ${JSON.stringify(v)}`);
+/** Client text quoted into an error detail, cut short so a huge value cannot bloat responses and logs. */
+export function excerpt(text: string, max = 80): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
 
-function invalid(name: string, expected: string, raw: unknown) {
-  return badRequest(`"${name}" must be ${expected}, got ${describe(raw)}`, 'invalidValue');
+function describe(def: AttributeDef, v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  // Never echo a secret (password is writeOnly / returned never) into an error detail.
+  if (def.mutability === 'writeOnly' || def.returned === 'never') return `a ${typeof v}`;
+  return `${typeof v} ${excerpt(String(v))}`;
+}
+
+function invalid(def: AttributeDef, expected: string, raw: unknown) {
+  return badRequest(`"${def.name}" must be ${expected}, got ${describe(def, raw)}`, 'invalidValue');
 }
 
 /** A value of a simple (non-complex) attribute type, coerced where identity providers send a known variant. */
@@ -30,25 +42,25 @@ export function simpleValue(def: AttributeDef, raw: unknown): string | number | 
       if (typeof raw === 'boolean') return raw;
       // Entra (without aadOptscim062020) sends "True"/"False"; lowercase variants are reported too.
       if (typeof raw === 'string' && /^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
-      throw invalid(def.name, 'a boolean', raw);
+      throw invalid(def, 'a boolean', raw);
     case 'integer':
       if (typeof raw === 'number' && Number.isInteger(raw)) return raw;
-      throw invalid(def.name, 'an integer', raw);
+      throw invalid(def, 'an integer', raw);
     case 'decimal':
       if (typeof raw === 'number' && Number.isFinite(raw)) return raw;
-      throw invalid(def.name, 'a number', raw);
+      throw invalid(def, 'a number', raw);
     case 'dateTime':
       if (typeof raw === 'string' && DATE_TIME.test(raw) && !Number.isNaN(Date.parse(raw))) return raw;
-      throw invalid(def.name, 'an xsd:dateTime string (e.g. "2026-01-02T03:04:05Z")', raw);
+      throw invalid(def, 'an xsd:dateTime string (e.g. "2026-01-02T03:04:05Z")', raw);
     case 'binary':
       if (typeof raw === 'string' && BASE64.test(raw)) return raw;
-      throw invalid(def.name, 'a base64 string', raw);
+      throw invalid(def, 'a base64 string', raw);
     case 'string':
     case 'reference':
       if (typeof raw === 'string') return raw;
-      throw invalid(def.name, 'a string', raw);
+      throw invalid(def, 'a string', raw);
     case 'complex':
-      throw invalid(def.name, 'given as a complex value', raw);
+      throw invalid(def, 'given as a complex value', raw);
   }
 }
 
@@ -61,12 +73,12 @@ export function complexValue(def: AttributeDef, raw: unknown): ComplexValue {
   if (!isPlainObject(raw)) {
     const valueSub = findAttr(def.subAttributes, 'value');
     if (valueSub && raw !== null && typeof raw !== 'object') return { [valueSub.name]: simpleValue(valueSub, raw) };
-    throw invalid(def.name, 'an object', raw);
+    throw invalid(def, 'an object', raw);
   }
   const out: ComplexValue = {};
   for (const key of Object.keys(raw)) {
     const sub = findAttr(def.subAttributes, key);
-    if (!sub) throw badRequest(`"${def.name}" has no sub-attribute "${key}"`, 'invalidPath');
+    if (!sub) throw badRequest(`"${def.name}" has no sub-attribute ${excerpt(key)}`, 'invalidPath');
     if (sub.mutability === 'readOnly') continue;
     const v = raw[key];
     out[sub.name] = v === null ? null : simpleValue(sub, v);
@@ -102,7 +114,7 @@ export function attributeValue(def: AttributeDef, raw: unknown): unknown {
   // Entra clears the manager by sending an empty string for the whole complex value.
   if (def.type === 'complex' && raw === '') return null;
   if (Array.isArray(raw)) {
-    if (raw.length !== 1) throw invalid(def.name, 'a single value', raw);
+    if (raw.length !== 1) throw invalid(def, 'a single value', raw);
     return attributeValue(def, raw[0]);
   }
   return singleValue(def, raw);
