@@ -16,6 +16,7 @@ export interface FailureContext {
 }
 
 interface ErrorLike {
+  name?: unknown;
   code?: unknown;
   message?: unknown;
   reason?: unknown;
@@ -92,7 +93,8 @@ export function classifyFailure(error: unknown, context: FailureContext): Transp
   if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {
     return { code: 'TLS_ERROR', message: `TLS handshake with ${target} failed (${detail})` };
   }
-  if (code.startsWith('HPE_')) {
+  // undici's parser errors carry an HPE_ code only sometimes; their class name is stable.
+  if (code.startsWith('HPE_') || chain.some((item) => item.name === 'HTTPParserError')) {
     return { code: 'INVALID_HTTP', message: `${target} did not answer valid HTTP/1.1 (${detail})` };
   }
   const received = `${bodyBytes} bytes of body received`;

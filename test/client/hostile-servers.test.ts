@@ -1,0 +1,118 @@
+// The client against every server of the hostile corpus: a clear error or a recorded exchange, within the
+// deadline, with bounded memory, without a crash or an unhandled rejection, and without leaking credentials.
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, type ClientOptions, type Exchange } from '../../src/client/index.js';
+import {
+  HOSTILE_CLIENT_TIMEOUT_MS,
+  HOSTILE_SERVERS,
+  hostileMswHandler,
+  SCIM_BASE_PATH,
+  type HostileServer,
+} from './hostile-servers.js';
+
+const TOKEN = 'hostile-corpus-Secret-T0ken';
+const MAX_BODY = 4 * 1024 * 1024;
+/** Slack above the per-request timeout for the whole send (the 429 entry waits 1 s on purpose). */
+const DEADLINE_SLACK_MS = 2_500;
+
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown): void => {
+  unhandled.push(reason);
+};
+beforeAll(() => {
+  process.on('unhandledRejection', onUnhandled);
+  process.on('uncaughtException', onUnhandled);
+});
+afterAll(async () => {
+  // Give late socket errors from closed servers a chance to surface before checking.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  process.off('unhandledRejection', onUnhandled);
+  process.off('uncaughtException', onUnhandled);
+  expect(unhandled, 'no unhandled rejection or uncaught exception').toEqual([]);
+});
+
+function clientFor(baseUrl: string, extra: Partial<ClientOptions> = {}) {
+  return createClient({ baseUrl, auth: { kind: 'bearer', token: TOKEN }, timeoutMs: HOSTILE_CLIENT_TIMEOUT_MS, maxBodyBytes: MAX_BODY, ...extra });
+}
+
+function probe(server: HostileServer) {
+  return { method: server.probe.method, url: server.probe.path, ...(server.probe.body !== undefined ? { body: server.probe.body } : {}) };
+}
+
+function assertExpected(server: HostileServer, ex: Exchange): void {
+  const { expect: want } = server;
+  expect(ex.error?.code, `${server.id}: error ${JSON.stringify(ex.error)}`).toBe(want.error);
+  if (ex.error) {
+    // One clear line, naming a cause, never a stack trace.
+    expect(ex.error.message).not.toMatch(/\n|\bat .*:\d+:\d+/);
+    expect(ex.error.message.length).toBeGreaterThan(10);
+  }
+  if (want.status !== undefined) expect(ex.response?.status, server.id).toBe(want.status);
+  if (want.json === 'absent') expect(ex.response?.json, server.id).toBeUndefined();
+  else if (want.json !== undefined) expect(ex.response?.json, server.id).toEqual(want.json);
+  if (want.jsonError) expect(ex.response?.jsonError, server.id).toMatch(want.jsonError);
+  if (want.note) expect(ex.notes ?? [], server.id).toEqual(expect.arrayContaining([expect.stringMatching(want.note)]));
+  expect(JSON.stringify(ex)).not.toContain(TOKEN);
+  expect(ex.ms).toBeLessThan(HOSTILE_CLIENT_TIMEOUT_MS + DEADLINE_SLACK_MS);
+}
+
+describe('the hostile corpus', () => {
+  it('has at least 25 distinct servers covering every layer', () => {
+    expect(HOSTILE_SERVERS.length).toBeGreaterThanOrEqual(25);
+    expect(new Set(HOSTILE_SERVERS.map((s) => s.id)).size).toBe(HOSTILE_SERVERS.length);
+    expect(new Set(HOSTILE_SERVERS.map((s) => s.layer))).toEqual(new Set(['socket', 'tls', 'http']));
+  });
+});
+
+describe('every hostile server on a real socket', () => {
+  // Concurrently: the stalling servers each take the timeout, and the machine is shared.
+  it.concurrent.each(HOSTILE_SERVERS.map((s) => [s.id, s] as const))('%s', async (_id, server) => {
+    const running = await server.start();
+    const client = clientFor(running.baseUrl, running.clientOptions);
+    try {
+      const ex = await client.send(probe(server));
+      assertExpected(server, ex);
+      // Bounded memory: the client stopped the transfer near its cap instead of swallowing 50 MB.
+      expect(running.bytesWritten()).toBeLessThan(MAX_BODY + 8 * 1024 * 1024);
+      if (ex.response?.bodyBytes !== undefined) expect(ex.response.bodyBytes).toBeLessThanOrEqual(MAX_BODY + 1024 * 1024);
+      for (const seen of running.authorizationsSeen()) {
+        expect(seen.value, `credentials reached the ${seen.origin} origin`).toBe(seen.origin === 'self' ? `Bearer ${TOKEN}` : undefined);
+      }
+    } finally {
+      await client.close();
+      await running.close();
+    }
+  }, 15_000);
+
+  it('reached the other origin of the cross-origin redirect without credentials', async () => {
+    const server = HOSTILE_SERVERS.find((s) => s.id === 'redirect-to-other-origin');
+    const running = await server!.start();
+    const client = clientFor(running.baseUrl);
+    await client.send(probe(server!));
+    await client.close();
+    await running.close();
+    expect(running.authorizationsSeen()).toEqual([
+      { origin: 'self', value: `Bearer ${TOKEN}` },
+      { origin: 'other', value: undefined },
+    ]);
+  });
+});
+
+describe('HTTP-level hostile servers through msw', () => {
+  const httpLevel = HOSTILE_SERVERS.filter((s) => s.responder);
+  // One origin per server, so the cases can run concurrently against one msw instance.
+  const originOf = (server: HostileServer): string => `https://${server.id}.hostile.test`;
+  const mock = setupServer(...httpLevel.map((server) => hostileMswHandler(server, originOf(server))));
+  beforeAll(() => mock.listen({ onUnhandledRequest: 'error' }));
+  afterAll(() => mock.close());
+
+  it.concurrent.each(httpLevel.map((s) => [s.id, s] as const))('%s', async (_id, server) => {
+    const client = clientFor(`${originOf(server)}${SCIM_BASE_PATH}`);
+    try {
+      assertExpected(server, await client.send(probe(server)));
+    } finally {
+      await client.close();
+    }
+  });
+});
