@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileFilter, compileSelector, findEqualityTerm, parseFilter, selectValues } from '../../src/core/filter/index.js';
+import { compileFilter, compileSelector, compileValueFilter, findEqualityTerm, parseFilter, parsePatchPath, selectValues } from '../../src/core/filter/index.js';
 import { ENTERPRISE_USER_SCHEMA, groupModel, userModel, type ScimResource } from '../../src/core/schema/index.js';
 
 const users: ScimResource[] = [
@@ -175,6 +175,24 @@ describe('selectValues and compileSelector', () => {
 
   it('rejects unknown attributes with invalidPath', () => {
     expect(() => selectValues(users[0]!, { attr: '__proto__' }, model)).toThrow(expect.objectContaining({ scimType: 'invalidPath' }) as Error);
+  });
+});
+
+describe('compileValueFilter', () => {
+  it('tests one element of a multi-valued attribute with the attribute\'s rules', () => {
+    const { path, filter } = parsePatchPath('emails[type eq "WORK" and value ew "@example.com"]');
+    const matches = compileValueFilter(path, filter!, model);
+    expect(matches({ type: 'work', value: 'a@EXAMPLE.com' })).toBe(true);
+    expect(matches({ type: 'home', value: 'a@example.com' })).toBe(false);
+    expect(matches('not an object')).toBe(false);
+  });
+
+  it('works on group members and rejects what compileFilter rejects', () => {
+    const members = parsePatchPath('members[value eq "u1"]');
+    expect(compileValueFilter(members.path, members.filter!, groupModel())({ value: 'u1' })).toBe(true);
+    const failure = expect.objectContaining({ scimType: 'invalidFilter' });
+    expect(() => compileValueFilter({ attr: 'userName' }, members.filter!, model)).toThrow(failure as Error);
+    expect(() => compileValueFilter({ attr: 'emails' }, parseFilter('nope eq "x"'), model)).toThrow(failure as Error);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FILTER_LIMITS, parseFilter, parsePatchPath, stringifyFilter } from '../../src/core/filter/index.js';
+import { FILTER_LIMITS, parseAttrPath, parseFilter, parsePatchPath, stringifyFilter } from '../../src/core/filter/index.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from '../../src/core/filter/index.js';
 import { ScimError } from '../../src/core/scim-error.js';
 
@@ -254,5 +254,31 @@ describe('parsePatchPath', () => {
   ])('rejects %j with invalidPath', (text, mention) => {
     const failure = expect.objectContaining({ status: 400, scimType: 'invalidPath', message: expect.stringContaining(mention) });
     expect(() => parsePatchPath(text)).toThrow(failure as Error);
+  });
+});
+
+describe('parseAttrPath', () => {
+  it.each([
+    ['userName', p('userName')],
+    ['name.familyName', p('name.familyName')],
+    [`${ENT}:manager.value`, p('manager.value', ENT)],
+    ['meta.lastModified', p('meta.lastModified')],
+  ])('%s', (text, expected) => {
+    expect(parseAttrPath(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['', 'empty'],
+    ['userName eq "x"', 'unexpected "eq"'],
+    ['emails[type eq "work"]', 'unexpected "["'],
+    ['"userName"', 'expected an attribute path'],
+    ['name..x', 'not a valid attribute path'],
+  ])('rejects %j', (text, mention) => {
+    const failure = expect.objectContaining({ status: 400, scimType: 'invalidPath', message: expect.stringContaining(mention) });
+    expect(() => parseAttrPath(text)).toThrow(failure as Error);
+  });
+
+  it('uses the scimType the caller asks for', () => {
+    expect(() => parseAttrPath('a b', 'invalidValue')).toThrow(expect.objectContaining({ scimType: 'invalidValue' }) as Error);
   });
 });

@@ -19,7 +19,7 @@
  *   title too. With these two rules `a ne v` and `not (a eq v)` always agree (and De Morgan's laws hold).
  */
 import { ScimError } from '../scim-error.js';
-import { findAttr, resolvePath, type ResourceModel } from '../schema/resolve.js';
+import { findAttr, resolvePath, type ResolvedPath, type ResourceModel } from '../schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../schema/types.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from './ast.js';
 import { stringifyAttrPath } from './stringify.js';
@@ -43,17 +43,26 @@ interface Target {
  * attributes the model does not know and for values or operators that do not fit the attribute's type.
  */
 export function compileFilter(filter: Filter, model: ResourceModel): ResourcePredicate {
-  const resolveTop = (path: AttrPath): Target => {
+  return compileNode(filter, topLevelResolver(model)) as ResourcePredicate;
+}
+
+/** Resolves paths written at the top level of a filter (resource attributes, URN-qualified or not). */
+function topLevelResolver(model: ResourceModel): (path: AttrPath) => Target {
+  return (path) => {
     const label = stringifyAttrPath(path);
     const resolved = resolvePath(model, path);
     if (resolved === undefined) throw invalid(`unknown attribute "${label}" for ${model.resourceType.name} resources`);
     if (resolved.kind === 'extension') return { label, keys: [resolved.schema.id], def: null };
-    const keys = resolved.container === null ? [] : [resolved.container];
-    keys.push(resolved.def.name);
-    if (resolved.sub) keys.push(resolved.sub.name);
-    return { label, keys, def: resolved.sub ?? resolved.def };
+    return { label, keys: attributeKeys(resolved), def: resolved.sub ?? resolved.def };
   };
-  return compileNode(filter, resolveTop, model) as ResourcePredicate;
+}
+
+/** The keys leading from a resource to a resolved attribute: [extension URN,] name [, sub-attribute]. */
+function attributeKeys(resolved: Extract<ResolvedPath, { kind: 'attribute' }>): string[] {
+  const keys = resolved.container === null ? [] : [resolved.container];
+  keys.push(resolved.def.name);
+  if (resolved.sub) keys.push(resolved.sub.name);
+  return keys;
 }
 
 /** The values `path` yields on `resource`, in stored order (multi-valued attributes flattened); for sortBy. */
@@ -72,10 +81,7 @@ export function compileSelector(path: AttrPath, model: ResourceModel): (resource
   if (resolved === undefined || resolved.kind === 'extension') {
     throw new ScimError(400, `"${label}" does not name an attribute of ${model.resourceType.name} resources`, 'invalidPath');
   }
-  const keys = resolved.container === null ? [] : [resolved.container];
-  keys.push(resolved.def.name);
-  if (resolved.sub) keys.push(resolved.sub.name);
-  const target = withValueSub({ label, keys, def: resolved.sub ?? resolved.def });
+  const target = withValueSub({ label, keys: attributeKeys(resolved), def: resolved.sub ?? resolved.def });
   const anyValue = visitor(target.keys);
   return (resource) => {
     const values: unknown[] = [];
@@ -90,20 +96,20 @@ export function compileSelector(path: AttrPath, model: ResourceModel): (resource
 const invalid = (detail: string): ScimError => new ScimError(400, `Invalid filter: ${detail}`, 'invalidFilter');
 
 /** Compiles one node; `resolve` maps a path to a target in the current scope (resource, or value-filter element). */
-function compileNode(filter: Filter, resolve: (path: AttrPath) => Target, model: ResourceModel): (root: unknown) => boolean {
+function compileNode(filter: Filter, resolve: (path: AttrPath) => Target): (root: unknown) => boolean {
   switch (filter.kind) {
     case 'and': {
-      const left = compileNode(filter.left, resolve, model);
-      const right = compileNode(filter.right, resolve, model);
+      const left = compileNode(filter.left, resolve);
+      const right = compileNode(filter.right, resolve);
       return (root) => left(root) && right(root);
     }
     case 'or': {
-      const left = compileNode(filter.left, resolve, model);
-      const right = compileNode(filter.right, resolve, model);
+      const left = compileNode(filter.left, resolve);
+      const right = compileNode(filter.right, resolve);
       return (root) => left(root) || right(root);
     }
     case 'not': {
-      const inner = compileNode(filter.filter, resolve, model);
+      const inner = compileNode(filter.filter, resolve);
       return (root) => !inner(root);
     }
     case 'present': {
@@ -113,7 +119,7 @@ function compileNode(filter: Filter, resolve: (path: AttrPath) => Target, model:
     case 'compare':
       return compileCompare(resolve(filter.path), filter.op, filter.value);
     case 'valuePath':
-      return compileValuePath(filter.path, filter.filter, resolve, model);
+      return compileValuePath(filter.path, filter.filter, resolve);
   }
 }
 
@@ -121,9 +127,22 @@ function compileValuePath(
   path: AttrPath,
   inner: Filter,
   resolve: (path: AttrPath) => Target,
-  model: ResourceModel,
 ): (root: unknown) => boolean {
   const target = resolve(path);
+  const elementMatches = compileElementFilter(target, inner);
+  const anyElement = visitor(target.keys);
+  return (root) => anyElement(root, elementMatches);
+}
+
+/**
+ * Compiles a value filter (the `[...]` of `emails[type eq "work"]`) into a predicate over ONE element of
+ * `path`, for code that walks the elements itself (the PATCH engine). Errors: ScimError(400, invalidFilter).
+ */
+export function compileValueFilter(path: AttrPath, filter: Filter, model: ResourceModel): (element: unknown) => boolean {
+  return compileElementFilter(topLevelResolver(model)(path), filter);
+}
+
+function compileElementFilter(target: Target, inner: Filter): (element: unknown) => boolean {
   const def = target.def;
   if (def === null || def.type !== 'complex' || !def.subAttributes) {
     throw invalid(`"${target.label}" is not a complex attribute, so it cannot take a value filter "[...]"`);
@@ -138,9 +157,7 @@ function compileValuePath(
     if (!sub) throw invalid(`"${def.name}" has no sub-attribute "${subPath.attr}"`);
     return { label: `${target.label}.${sub.name}`, keys: [sub.name], def: sub };
   };
-  const elementMatches = compileNode(inner, resolveSub, model);
-  const anyElement = visitor(target.keys);
-  return (root) => anyElement(root, elementMatches);
+  return compileNode(inner, resolveSub);
 }
 
 function compileCompare(rawTarget: Target, op: CompareOp, value: FilterValue): (root: unknown) => boolean {

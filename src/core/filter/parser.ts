@@ -22,9 +22,7 @@ export function parseFilter(text: string): Filter {
 /** Parses a PATCH path: attrPath | valuePath | valuePath "." subAttr. Throws ScimError(400, invalidPath). */
 export function parsePatchPath(text: string): PatchPath {
   const parser: Parser = new Parser(text, 'invalidPath', 'PATCH path');
-  const first = parser.next();
-  if (first?.kind !== 'word') parser.fail(`expected an attribute path, found ${parser.describe(first)}`, first);
-  const path = parser.attrPath(first);
+  const path = parser.leadingPath();
   if (parser.peek()?.kind !== '[') {
     parser.expectEnd('the end of the path or a value filter "[...]"');
     return { path };
@@ -33,6 +31,17 @@ export function parsePatchPath(text: string): PatchPath {
   const sub = parser.subAfterFilter();
   parser.expectEnd(sub === undefined ? "the end of the path or '.subAttribute'" : 'the end of the path');
   return sub === undefined ? { path, filter } : { path, filter, subAfterFilter: sub };
+}
+
+/**
+ * Parses a lone attribute path ([schemaURI:]name[.subAttribute]), e.g. a sortBy parameter.
+ * Throws ScimError(400, scimType) (invalidPath unless told otherwise).
+ */
+export function parseAttrPath(text: string, scimType: ScimType = 'invalidPath'): AttrPath {
+  const parser: Parser = new Parser(text, scimType, 'attribute path');
+  const path = parser.leadingPath();
+  parser.expectEnd('the end of the attribute path');
+  return path;
 }
 
 class Parser {
@@ -198,6 +207,13 @@ class Parser {
     } catch {
       this.fail(`malformed string ${quote(token.text)} (check its escapes; control characters must be escaped)`, token);
     }
+  }
+
+  /** The attribute path a PATCH path or sortBy starts with. */
+  leadingPath(): AttrPath {
+    const token = this.next();
+    if (token?.kind !== 'word') this.fail(`expected an attribute path, found ${this.describe(token)}`, token);
+    return this.attrPath(token);
   }
 
   attrPath(token: Token): AttrPath {
