@@ -19,6 +19,9 @@ export type Reporter = (result: RunResult, options: ReporterOptions) => string;
 export const reporters: Record<string, () => Promise<Reporter>> = {
   pretty: async () => (await import('./pretty.js')).renderPretty,
   html: async () => (await import('./html.js')).renderHtml,
+  json: async () => (await import('./json.js')).renderJson,
+  junit: async () => (await import('./junit.js')).renderJunit,
+  markdown: async () => (await import('./markdown.js')).renderMarkdown,
 };
 
 export function reporterNames(): string[] {

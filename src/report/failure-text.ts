@@ -1,0 +1,84 @@
+/**
+ * Plain-text pieces the json, junit and markdown reporters share: values shown as JSON, one-line failure
+ * summaries, exchanges with credential headers masked once more, the run verdict, and the OIN readiness rows.
+ */
+import type { Exchange } from '../client/exchange.js';
+import { createRedactor } from '../client/redact.js';
+import type { AssertionFailure, CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+
+/** Exchanges are redacted at capture; this second pass keeps a hand-built RunResult from leaking credentials too. */
+const credentialHeaders = createRedactor([]);
+
+export function redactedExchange(exchange: Exchange): Exchange {
+  const safe: Exchange = { ...exchange, request: { ...exchange.request, headers: credentialHeaders.redactHeaders(exchange.request.headers) } };
+  if (exchange.response) safe.response = { ...exchange.response, headers: credentialHeaders.redactHeaders(exchange.response.headers) };
+  return safe;
+}
+
+/** A value as compact JSON (so "1" and 1 differ), "(absent)" for undefined, cut at `limit` characters. */
+export function valueText(value: unknown, limit = 200): string {
+  let text: string;
+  if (value === undefined) text = '(absent)';
+  else {
+    try {
+      text = JSON.stringify(value) ?? String(value);
+    } catch {
+      text = String(value);
+    }
+  }
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
+/** "status is 409: expected 409, got 201" — what a CI annotation or a table row has room for. */
+export function failureSummary(failure: AssertionFailure, limit = 200): string {
+  const parts: string[] = [];
+  if (failure.expected !== undefined) parts.push(`expected ${valueText(failure.expected, limit)}`);
+  if (failure.actual !== undefined || failure.expected !== undefined) parts.push(`got ${valueText(failure.actual, limit)}`);
+  return parts.length ? `${failure.assertion}: ${parts.join(', ')}` : failure.assertion;
+}
+
+/** The run's verdict in words, from its exit code. */
+export function verdictText(result: RunResult): { passed: boolean; text: string } {
+  switch (result.exitCode) {
+    case 0:
+      return { passed: true, text: result.counts.knownFailures > 0 ? 'passed (with known failures)' : 'passed' };
+    case 1:
+      return { passed: false, text: 'failed' };
+    case 2:
+      return { passed: false, text: 'error: usage or configuration' };
+    default:
+      return { passed: false, text: 'error: target unreachable or credentials rejected' };
+  }
+}
+
+/** The suite whose checks replay Okta's SCIM 2.0 SPEC test, the one an OIN submission must pass. */
+export const OIN_SUITE_ID = 'okta-spec';
+
+/** Statuses that would not stop an OIN submission (warnings come from steps Okta marks optional). */
+export const OIN_PASSING: ReadonlySet<CheckStatus> = new Set<CheckStatus>(['passed', 'warning']);
+
+export interface OinStep {
+  /** Okta's step number, read from the check's source ("Okta SPEC test step 6; …"); undefined for extra checks. */
+  step?: number;
+  check: CheckResult;
+}
+
+const STEP_IN_SOURCE = /SPEC test step (\d+)/i;
+
+/**
+ * The okta-spec checks in Okta's order: by the step number their source names (stable for equal numbers),
+ * then checks that name no step (our additions, e.g. seeding a user) in suite order. Undefined when the run
+ * did not include the suite.
+ */
+export function oinSteps(result: RunResult): OinStep[] | undefined {
+  const suite = result.suites.find((s) => s.id === OIN_SUITE_ID);
+  if (!suite) return undefined;
+  const rows = suite.checks.map((check) => {
+    const m = STEP_IN_SOURCE.exec(check.source);
+    return m ? { step: Number(m[1]), check } : { check };
+  });
+  const numbered = rows.filter((r) => r.step !== undefined).sort((a, b) => a.step! - b.step!);
+  return [...numbered, ...rows.filter((r) => r.step === undefined)];
+}
+
+export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

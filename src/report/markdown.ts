@@ -1,0 +1,128 @@
+/**
+ * The markdown reporter: a compact GitHub-flavoured summary for $GITHUB_STEP_SUMMARY and pull-request comments —
+ * verdict, counts, a per-suite table, failures with a short expected/actual, warnings, cleanup problems, and
+ * "OIN readiness" (the okta-spec checks in Okta's order). Transcripts stay in the json/junit/html reports:
+ * a PR comment holds at most 65,536 characters, so long lists are cut with a count of what was left out.
+ */
+import type { CheckResult, CheckStatus, RunResult, SuiteResult } from '../runner/results.js';
+import { failureSummary, OIN_PASSING, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
+
+const MAX_LISTED = 40;
+const VALUE_CHARS = 120;
+
+const ICON: Record<CheckStatus, string> = { passed: '✅', failed: '❌', skipped: '⏭️', warning: '⚠️', 'known-failure': '🔶' };
+const LABEL: Record<CheckStatus, string> = { passed: 'passed', failed: 'failed', skipped: 'skipped', warning: 'warning', 'known-failure': 'known failure' };
+
+/** Text outside code: markdown punctuation and HTML escaped, line breaks flattened (one item, one line). */
+export function mdText(text: string): string {
+  return text
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+
+/** Inline code that survives backticks and table pipes in the content. */
+export function mdCode(text: string): string {
+  const flat = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+  const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+const secondsText = (ms: number): string => `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+
+function countOf(suite: SuiteResult, status: CheckStatus): number {
+  return suite.checks.filter((c) => c.status === status).length;
+}
+
+function header(result: RunResult): string[] {
+  const verdict = verdictText(result);
+  const where = result.target.embedded ? 'embedded reference server' : mdCode(result.target.url);
+  const c = result.counts;
+  const counts = [`**${c.passed} passed**`, `**${c.failed} failed**`, `${c.skipped} skipped`];
+  if (c.warnings) counts.push(plural(c.warnings, 'warning'));
+  if (c.knownFailures) counts.push(plural(c.knownFailures, 'known failure'));
+  const lines = [
+    `## ${verdict.passed ? '✅' : '❌'} scim-check ${verdict.text}`,
+    '',
+    `${where} · ${secondsText(result.ms)} · ${mdText(result.startedAt)} · scim-check ${mdText(result.tool.version)}`,
+    '',
+    counts.join(' · '),
+  ];
+  if (result.fatal) lines.push('', `> **${mdText(result.fatal)}**`);
+  if (result.interrupted) lines.push('', '> Interrupted: the remaining checks were not run.');
+  if (result.deadlineReached) lines.push('', '> The run reached its deadline before every check had run.');
+  return lines;
+}
+
+function suiteTable(suites: readonly SuiteResult[]): string[] {
+  if (suites.length === 0) return [];
+  const rows = suites.map((s) => {
+    const icon = countOf(s, 'failed') > 0 ? '❌' : '✅';
+    const cells = [`${icon} ${mdCode(s.id)} ${mdText(s.title)}`, countOf(s, 'passed'), countOf(s, 'failed'), countOf(s, 'skipped'), countOf(s, 'warning'), countOf(s, 'known-failure'), secondsText(s.checks.reduce((t, c) => t + c.ms, 0))];
+    return `| ${cells.join(' | ')} |`;
+  });
+  return ['', '| Suite | Passed | Failed | Skipped | Warnings | Known | Time |', '| --- | ---: | ---: | ---: | ---: | ---: | ---: |', ...rows];
+}
+
+function oinSection(result: RunResult): string[] {
+  const steps = oinSteps(result);
+  const lines = ['', '### OIN readiness', ''];
+  if (!steps) return [...lines, `Not measured: this run did not include the ${mdCode(OIN_SUITE_ID)} suite (Okta's SCIM 2.0 SPEC test). Run it with ${mdCode(`--suite ${OIN_SUITE_ID}`)}.`];
+  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status));
+  lines.push(
+    blocking.length === 0
+      ? `✅ All ${steps.length} checks of Okta's SPEC test pass: an OIN submission would pass this test.`
+      : `❌ ${blocking.length} of ${steps.length} checks of Okta's SPEC test do not pass: an OIN submission would fail.`,
+    '',
+    '| Step | Okta SPEC test step | Result |',
+    '| ---: | --- | --- |',
+  );
+  for (const { step, check } of steps) lines.push(`| ${step ?? '–'} | ${mdText(check.title)} | ${ICON[check.status]} ${LABEL[check.status]} |`);
+  return lines;
+}
+
+function checkItems(checks: readonly CheckResult[], detail: (c: CheckResult) => string): string[] {
+  const shown = checks.slice(0, MAX_LISTED).map((c) => `- ${ICON[c.status]} ${mdCode(c.id)} ${mdText(c.title)}${detail(c)}`);
+  if (checks.length > MAX_LISTED) shown.push(`- … and ${checks.length - MAX_LISTED} more (see the json or junit report)`);
+  return shown;
+}
+
+function firstFailure(check: CheckResult): string {
+  const [first, ...rest] = check.failures;
+  if (!first) return '';
+  const more = rest.length ? ` (+${plural(rest.length, 'more failure')})` : '';
+  const source = first.source ?? check.source;
+  return ` — ${mdCode(failureSummary(first, VALUE_CHARS))}${more} · _${mdText(source)}_`;
+}
+
+function listSection(title: string, checks: readonly CheckResult[], detail: (c: CheckResult) => string): string[] {
+  return checks.length ? ['', `### ${title}`, '', ...checkItems(checks, detail)] : [];
+}
+
+function cleanupSection(result: RunResult): string[] {
+  const { left, kept } = result.cleanup;
+  if (!left.length && !kept.length) return [];
+  const lines = ['', '### Cleanup', ''];
+  for (const l of left) lines.push(`- ❌ ${mdText(l.resourceType)} ${mdCode(l.id)} was not removed: ${mdText(l.reason)}. To remove it: ${mdText(l.howToRemove)}`);
+  if (kept.length) lines.push(`- Kept (--keep): ${kept.map((k) => `${mdText(k.resourceType)} ${mdCode(k.id)}`).join(', ')}`);
+  return lines;
+}
+
+export function renderMarkdown(result: RunResult): string {
+  const checks = result.suites.flatMap((s) => s.checks);
+  const lines = [
+    ...header(result),
+    ...suiteTable(result.suites),
+    ...oinSection(result),
+    ...listSection('Failures', checks.filter((c) => c.status === 'failed'), firstFailure),
+    ...listSection('Warnings', checks.filter((c) => c.status === 'warning'), firstFailure),
+    ...listSection('Known failures', checks.filter((c) => c.status === 'known-failure'), firstFailure),
+    ...cleanupSection(result),
+    ...(result.notes?.length ? ['', ...result.notes.map((n) => `> ${mdText(n)}`)] : []),
+  ];
+  return `${lines.join('\n')}\n`;
+}
