@@ -144,8 +144,16 @@ describe('compileFilter errors', () => {
     ['bad dateTime', 'meta.created gt "yesterday"', 'not a valid dateTime'],
     ['gt null', 'title gt null', 'cannot compare with null'],
     ['whole extension compared', `${ENTERPRISE_USER_SCHEMA} eq "x"`, 'is complex'],
+    ['never-returned password (no guessing oracle)', 'password sw "a"', 'never returned'],
+    ['never-returned password, any case', 'PASSWORD pr', 'never returned'],
   ])('%s', (_what, filter, mention) => {
     rejects(filter, mention);
+  });
+
+  it('keeps error details short even for a huge unknown name', () => {
+    const name = `a${'b'.repeat(3000)}`;
+    const failure = expect.objectContaining({ message: expect.stringMatching(/^.{1,160}$/s) });
+    expect(() => compileFilter(parseFilter(`${name} eq "x"`), model)).toThrow(failure as Error);
   });
 
   it('never reads through the prototype chain', () => {
@@ -173,8 +181,9 @@ describe('selectValues and compileSelector', () => {
     expect(compileSelector({ uri: ENTERPRISE_USER_SCHEMA, attr: 'employeeNumber' }, model)(u1)).toEqual(['7']);
   });
 
-  it('rejects unknown attributes with invalidPath', () => {
+  it('rejects unknown and never-returned attributes with invalidPath', () => {
     expect(() => selectValues(users[0]!, { attr: '__proto__' }, model)).toThrow(expect.objectContaining({ scimType: 'invalidPath' }) as Error);
+    expect(() => compileSelector({ attr: 'password' }, model)).toThrow(expect.objectContaining({ scimType: 'invalidPath' }) as Error);
   });
 });
 

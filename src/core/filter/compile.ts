@@ -2,7 +2,8 @@
  * Compiles a filter AST into a predicate over SCIM resources, once per filter, so that the server can test
  * many resources cheaply. Semantics (RFC 7644 §3.4.2.2, with the choices the RFC leaves open):
  *
- * - Names resolve against the resource model case-insensitively; unknown names → 400 invalidFilter.
+ * - Names resolve against the resource model case-insensitively; unknown names → 400 invalidFilter, and so
+ *   do attributes that are never returned (a filter on password would be an oracle for it).
  *   Resources are read by the schema's canonical attribute names (the server stores them that way), and only
  *   through own properties, so no name can reach an object prototype.
  * - Strings compare case-insensitively unless the attribute is caseExact; gt/ge/lt/le on strings are
@@ -22,6 +23,7 @@ import { ScimError } from '../scim-error.js';
 import { findAttr, resolvePath, type ResolvedPath, type ResourceModel } from '../schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../schema/types.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from './ast.js';
+import { quote } from './lexer.js';
 import { stringifyAttrPath } from './stringify.js';
 
 export type ResourcePredicate = (resource: ScimResource) => boolean;
@@ -51,11 +53,20 @@ function topLevelResolver(model: ResourceModel): (path: AttrPath) => Target {
   return (path) => {
     const label = stringifyAttrPath(path);
     const resolved = resolvePath(model, path);
-    if (resolved === undefined) throw invalid(`unknown attribute "${label}" for ${model.resourceType.name} resources`);
+    if (resolved === undefined) throw invalid(`unknown attribute ${quote(label)} for ${model.resourceType.name} resources`);
     if (resolved.kind === 'extension') return { label, keys: [resolved.schema.id], def: null };
-    return { label, keys: attributeKeys(resolved), def: resolved.sub ?? resolved.def };
+    const def = resolved.sub ?? resolved.def;
+    if (isHidden(resolved)) throw invalid(`"${label}" is never returned, so it cannot be used in a filter`);
+    return { label, keys: attributeKeys(resolved), def };
   };
 }
+
+/**
+ * Attributes that are never returned (password) must not be filterable or sortable either: otherwise
+ * `password sw "a"` would let a client guess a secret one character at a time.
+ */
+const isHidden = (resolved: Extract<ResolvedPath, { kind: 'attribute' }>): boolean =>
+  resolved.def.returned === 'never' || resolved.sub?.returned === 'never';
 
 /** The keys leading from a resource to a resolved attribute: [extension URN,] name [, sub-attribute]. */
 function attributeKeys(resolved: Extract<ResolvedPath, { kind: 'attribute' }>): string[] {
@@ -78,8 +89,8 @@ export function selectValues(resource: ScimResource, path: AttrPath, model: Reso
 export function compileSelector(path: AttrPath, model: ResourceModel): (resource: ScimResource) => unknown[] {
   const label = stringifyAttrPath(path);
   const resolved = resolvePath(model, path);
-  if (resolved === undefined || resolved.kind === 'extension') {
-    throw new ScimError(400, `"${label}" does not name an attribute of ${model.resourceType.name} resources`, 'invalidPath');
+  if (resolved === undefined || resolved.kind === 'extension' || isHidden(resolved)) {
+    throw new ScimError(400, `${quote(label)} does not name an attribute of ${model.resourceType.name} resources`, 'invalidPath');
   }
   const target = withValueSub({ label, keys: attributeKeys(resolved), def: resolved.sub ?? resolved.def });
   const anyValue = visitor(target.keys);
@@ -151,10 +162,11 @@ function compileElementFilter(target: Target, inner: Filter): (element: unknown)
   const resolveSub = (subPath: AttrPath): Target => {
     const label = stringifyAttrPath(subPath);
     if (subPath.uri !== undefined || subPath.sub !== undefined) {
-      throw invalid(`inside "${target.label}[...]" name a sub-attribute of ${def.name} directly, not "${label}"`);
+      throw invalid(`inside "${target.label}[...]" name a sub-attribute of ${def.name} directly, not ${quote(label)}`);
     }
     const sub = findAttr(subAttributes, subPath.attr);
-    if (!sub) throw invalid(`"${def.name}" has no sub-attribute "${subPath.attr}"`);
+    if (!sub) throw invalid(`"${def.name}" has no sub-attribute ${quote(subPath.attr)}`);
+    if (sub.returned === 'never') throw invalid(`"${def.name}.${sub.name}" is never returned, so it cannot be used in a filter`);
     return { label: `${target.label}.${sub.name}`, keys: [sub.name], def: sub };
   };
   return compileNode(inner, resolveSub);
@@ -216,7 +228,7 @@ function valueTest(def: AttributeDef, label: string, op: Exclude<CompareOp, 'ne'
       if (typeof value !== 'string') throw invalid(`"${label}" is a dateTime; compare it with a quoted date-time`);
       if (textual) return stringTest(false, op, value);
       const instant = Date.parse(value);
-      if (Number.isNaN(instant)) throw invalid(`${JSON.stringify(value)} is not a valid dateTime for "${label}"`);
+      if (Number.isNaN(instant)) throw invalid(`${quote(value)} is not a valid dateTime for "${label}"`);
       const compare = ORDER[op] as (a: number, b: number) => boolean;
       return (v) => {
         if (typeof v !== 'string') return false;
