@@ -1,4 +1,5 @@
 import { validateScim } from '../core/json-schemas/index.js';
+import { isProjected } from './infer-kind.js';
 import type { AssertionFailure } from './results.js';
 import { select, type SelectionSource } from './select.js';
 import type { Assertion, ValueAssertion } from './suite-format.js';
@@ -114,7 +115,7 @@ export function evaluateResponseAssertion(a: Assertion, source: SelectionSource)
     if (json === undefined) {
       return [{ assertion: `body is a valid SCIM ${a.schema}`, expected: `a JSON ${a.schema}`, actual: source.exchange?.response ? 'no JSON body' : statusOrError(source) }];
     }
-    const verdict = validateScim(a.schema, json);
+    const verdict = validateScim(a.schema, json, { partial: isProjected(source.exchange?.request.url ?? '') });
     return verdict.valid ? [] : [{ assertion: `body is a valid SCIM ${a.schema}`, expected: `a valid ${a.schema}`, actual: verdict.errors.slice(0, 10) }];
   }
   if ('maxMs' in a) {

@@ -5,7 +5,7 @@ import { validateScim } from '../core/json-schemas/index.js';
 import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
 import { collectionAt, resourceAt, type CleanupRegistry } from './cleanup.js';
 import { CheckError, ConfigError } from './errors.js';
-import { inferKind, KIND_SOURCE } from './infer-kind.js';
+import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
 import type { AssertionFailure, CheckResult } from './results.js';
 import { select, type SelectionSource, type WalkSummary } from './select.js';
 import type { Assertion, CheckDef, StepDef } from './suite-format.js';
@@ -124,7 +124,7 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
   if (step.autoValidate !== false) {
     const kind = inferKind(send.method, endpoint, response.status, response.json);
     if (kind) {
-      const verdict = validateScim(kind, response.json);
+      const verdict = validateScim(kind, response.json, { partial: isProjected(send.url) });
       if (!verdict.valid) {
         valid = false;
         rec.fail({ assertion: `response body is a valid SCIM ${kind}`, expected: `a valid ${kind}`, actual: verdict.errors.slice(0, 10) }, index, KIND_SOURCE[kind]);

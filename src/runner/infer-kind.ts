@@ -56,3 +56,8 @@ export function inferKind(method: string, endpointPath: string, status: number, 
   }
   return undefined;
 }
+
+/** True when the request asks for a projection (attributes/excludedAttributes): required attributes may be absent. */
+export function isProjected(url: string): boolean {
+  return /[?&](attributes|excludedAttributes)=/i.test(url);
+}
