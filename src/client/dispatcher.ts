@@ -32,6 +32,19 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     connect: { ...tls, timeout: Math.min(options.timeoutMs, 10_000) },
   };
   if (options.proxy) return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls });
-  if (hasEnvironmentProxy(options.env)) return new EnvHttpProxyAgent({ ...common, requestTls: tls });
+  if (hasEnvironmentProxy(options.env)) {
+    // Passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not the environment we were given.
+    const { env } = options;
+    const httpProxy = env.HTTP_PROXY || env.http_proxy;
+    const httpsProxy = env.HTTPS_PROXY || env.https_proxy || httpProxy;
+    const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+    return new EnvHttpProxyAgent({
+      ...common,
+      requestTls: tls,
+      noProxy,
+      ...(httpProxy ? { httpProxy } : {}),
+      ...(httpsProxy ? { httpsProxy } : {}),
+    });
+  }
   return new Agent(common);
 }

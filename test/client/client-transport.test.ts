@@ -1,0 +1,196 @@
+// Transport behaviour over real local sockets: keep-alive, deadline, close, TLS trust, body cap, proxies.
+import { once } from 'node:events';
+import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createClient, type ClientOptions } from '../../src/client/index.js';
+import { hostileServer, type RunningHostile } from './hostile-servers.js';
+import { tlsMaterial, type KeyPair } from './tls-material.js';
+
+const TOKEN = 'transport-Secret-T0ken';
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+function client(baseUrl: string, extra: Partial<ClientOptions> = {}) {
+  const c = createClient({ baseUrl, auth: { kind: 'bearer', token: TOKEN }, ...extra });
+  cleanups.push(() => c.close());
+  return c;
+}
+
+async function start(id: string): Promise<RunningHostile> {
+  const running = await hostileServer(id).start();
+  cleanups.push(() => running.close());
+  return running;
+}
+
+/** A small healthy JSON server counting the connections it accepted. */
+async function jsonServer(tls?: KeyPair): Promise<{ url: string; connections: () => number }> {
+  let connections = 0;
+  const handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/scim+json' });
+      res.end(JSON.stringify({ id: '1', path: req.url }));
+    });
+  };
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, handler) : http.createServer(handler);
+  server.on('connection', () => connections++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const port = (server.address() as net.AddressInfo).port;
+  return { url: `${tls ? 'https://localhost' : 'http://127.0.0.1'}:${port}/scim/v2`, connections: () => connections };
+}
+
+describe('connections', () => {
+  it('reuses keep-alive connections for sequential requests', async () => {
+    const server = await jsonServer();
+    const c = client(server.url);
+    const paths: unknown[] = [];
+    for (let i = 0; i < 50; i++) paths.push((await c.send({ method: 'GET', url: `/Users/${i}` })).response?.json);
+    expect(paths[49]).toEqual({ id: '1', path: '/scim/v2/Users/49' });
+    const started = performance.now();
+    for (let i = 0; i < 300; i++) await c.send({ method: 'GET', url: `/Users/${i}` });
+    const perRequestMs = (performance.now() - started) / 300;
+    // undici may open a second socket while the first is being returned to the pool; never one per request.
+    expect(server.connections()).toBeLessThanOrEqual(2);
+    // Informational (never asserted: the machine is shared): loopback round trip plus client overhead.
+    console.info(`client: ${perRequestMs.toFixed(3)} ms per sequential loopback request`);
+  });
+});
+
+describe('timeouts, deadline and close', () => {
+  it('a per-request timeout override applies to that send only', async () => {
+    const running = await start('never-answers');
+    const c = client(running.baseUrl, { timeoutMs: 10_000 });
+    const ex = await c.send({ method: 'GET', url: '/Users', timeoutMs: 200 });
+    expect(ex.error?.code).toBe('TIMEOUT');
+    expect(ex.error?.message).toMatch(/sent no response headers within 200 ms/);
+  });
+
+  it('aborts a running request at the deadline and starts none after it', async () => {
+    const running = await start('never-answers');
+    const c = client(running.baseUrl, { timeoutMs: 10_000, deadline: Date.now() + 300 });
+    const ex = await c.send({ method: 'GET', url: '/Users' });
+    expect(ex.error?.code).toBe('DEADLINE_EXCEEDED');
+    expect(ex.ms).toBeLessThan(5_000);
+    const after = await c.send({ method: 'GET', url: '/Users' });
+    expect(after.error).toEqual({ code: 'DEADLINE_EXCEEDED', message: 'the run deadline passed before this request could start' });
+  });
+
+  it('close() ends a request in flight and refuses new ones', async () => {
+    const running = await start('headers-then-stall');
+    const c = createClient({ baseUrl: running.baseUrl, auth: { kind: 'none' }, timeoutMs: 10_000 });
+    const pending = c.send({ method: 'GET', url: '/Users' });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await c.close();
+    const ex = await pending;
+    expect(ex.error?.code).toBe('CLIENT_CLOSED');
+    expect((await c.send({ method: 'GET', url: '/Users' })).error?.code).toBe('CLIENT_CLOSED');
+  });
+
+  it('with the default 10 MiB cap, a 50 MB streamed body fails without being read', async () => {
+    const running = await start('endless-chunked-body');
+    const ex = await client(running.baseUrl).send({ method: 'GET', url: '/Users' });
+    expect(ex.error?.code).toBe('BODY_TOO_LARGE');
+    expect(ex.error?.message).toMatch(/over the 10485760-byte cap; stopped reading there/);
+    expect(ex.response?.bodyTruncated).toBe(true);
+    expect(ex.response?.body?.length).toBeLessThan(70 * 1024);
+    // What crossed the wire stays near the cap (plus socket buffers), never the whole stream.
+    expect(running.bytesWritten()).toBeLessThan(24 * 1024 * 1024);
+  });
+});
+
+describe('TLS', () => {
+  const tls = tlsMaterial();
+
+  it('refuses a self-signed certificate, accepts it with insecure or as a trusted CA', async () => {
+    const server = await jsonServer(tls.selfSigned);
+    expect((await client(server.url).send({ method: 'GET', url: '/Users' })).error?.code).toBe('TLS_SELF_SIGNED');
+    const insecure = await client(server.url, { insecure: true }).send({ method: 'GET', url: '/Users' });
+    expect(insecure.error).toBeUndefined();
+    expect(insecure.response?.status).toBe(200);
+    const trusted = await client(server.url, { ca: tls.selfSigned.cert }).send({ method: 'GET', url: '/Users' });
+    expect(trusted.response?.status).toBe(200);
+  });
+
+  it('accepts a certificate signed by a CA given with `ca`, in addition to the system roots', async () => {
+    const server = await jsonServer(tls.valid);
+    const without = await client(server.url).send({ method: 'GET', url: '/Users' });
+    expect(without.error?.code).toBe('TLS_UNTRUSTED');
+    expect(without.error?.message).toMatch(/--ca FILE/);
+    const withCa = await client(server.url, { ca: tls.ca }).send({ method: 'GET', url: '/Users' });
+    expect(withCa.response?.json).toEqual({ id: '1', path: '/scim/v2/Users' });
+  });
+
+  it('reports a hostname mismatch and an expired certificate even with the CA trusted', async () => {
+    const wrong = await jsonServer(tls.wrongHost);
+    const mismatch = await client(wrong.url, { ca: tls.ca }).send({ method: 'GET', url: '/Users' });
+    expect(mismatch.error?.code).toBe('TLS_HOSTNAME_MISMATCH');
+    expect(mismatch.error?.message).toMatch(/not valid for this host name/);
+    const expired = await jsonServer(tls.expired);
+    expect((await client(expired.url, { ca: tls.ca }).send({ method: 'GET', url: '/Users' })).error?.code).toBe('TLS_EXPIRED');
+    // --insecure is the documented way past both.
+    expect((await client(expired.url, { insecure: true }).send({ method: 'GET', url: '/Users' })).response?.status).toBe(200);
+  });
+});
+
+describe('proxies', () => {
+  /** A CONNECT proxy that records the tunnels it opened and the Proxy-Authorization it was given. */
+  async function connectProxy(): Promise<{ url: string; tunnels: string[]; auth: (string | undefined)[] }> {
+    const tunnels: string[] = [];
+    const auth: (string | undefined)[] = [];
+    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+      tunnels.push(req.url ?? '');
+      auth.push(req.headers['proxy-authorization']);
+      const [host, port] = (req.url ?? '').split(':');
+      const upstream = net.connect(Number(port), host, () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(socket);
+        socket.pipe(upstream);
+      });
+      upstream.on('error', () => socket.destroy());
+      socket.on('error', () => upstream.destroy());
+    });
+    proxy.listen(0, '127.0.0.1');
+    await once(proxy, 'listening');
+    cleanups.push(async () => {
+      proxy.closeAllConnections();
+      await new Promise((resolve) => proxy.close(resolve));
+    });
+    return { url: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, tunnels, auth };
+  }
+
+  it('tunnels through an explicit proxy, keeps TLS verification end to end, and redacts proxy credentials', async () => {
+    const proxy = await connectProxy();
+    const target = await jsonServer(tlsMaterial().valid);
+    const proxyUrl = proxy.url.replace('http://', 'http://squid:pr0xy-Pa55@');
+    const c = client(target.url, { proxy: proxyUrl, ca: tlsMaterial().ca });
+    const ex = await c.send({ method: 'GET', url: '/Users' });
+    expect(ex.response?.status).toBe(200);
+    expect(proxy.tunnels).toEqual([new URL(target.url).host]);
+    expect(proxy.auth).toEqual([`Basic ${Buffer.from('squid:pr0xy-Pa55').toString('base64')}`]);
+    expect(c.redact(`via ${proxyUrl}`)).not.toContain('pr0xy-Pa55');
+  });
+
+  it('honours HTTPS_PROXY/HTTP_PROXY and NO_PROXY from the environment', async () => {
+    const proxy = await connectProxy();
+    const target = await jsonServer();
+    const port = new URL(target.url).port;
+    const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' };
+    const viaProxy = await client(target.url, { env }).send({ method: 'GET', url: '/Users' });
+    expect(viaProxy.response?.status).toBe(200);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${port}`]);
+    const direct = await client(`http://localhost:${port}/scim/v2`, { env }).send({ method: 'GET', url: '/Users' });
+    expect(direct.response?.status).toBe(200);
+    expect(proxy.tunnels).toHaveLength(1);
+  });
+});
