@@ -45,7 +45,7 @@ interface Target {
  * attributes the model does not know and for values or operators that do not fit the attribute's type.
  */
 export function compileFilter(filter: Filter, model: ResourceModel): ResourcePredicate {
-  return compileNode(filter, topLevelResolver(model)) as ResourcePredicate;
+  return compileNode(filter, topLevelResolver(model));
 }
 
 /** Resolves paths written at the top level of a filter (resource attributes, URN-qualified or not). */
@@ -55,9 +55,8 @@ function topLevelResolver(model: ResourceModel): (path: AttrPath) => Target {
     const resolved = resolvePath(model, path);
     if (resolved === undefined) throw invalid(`unknown attribute ${quote(label)} for ${model.resourceType.name} resources`);
     if (resolved.kind === 'extension') return { label, keys: [resolved.schema.id], def: null };
-    const def = resolved.sub ?? resolved.def;
     if (isHidden(resolved)) throw invalid(`"${label}" is never returned, so it cannot be used in a filter`);
-    return { label, keys: attributeKeys(resolved), def };
+    return { label, keys: attributeKeys(resolved), def: resolved.sub ?? resolved.def };
   };
 }
 
