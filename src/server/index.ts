@@ -1,14 +1,41 @@
-// PLACEHOLDER (owned by the server helper): signatures are the contract; bodies get replaced.
+/**
+ * The reference SCIM 2.0 server (`scim-check serve`), importable for tests:
+ * `const srv = await startServer({ port: 0, token })` → `srv.url`, `srv.close()`.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { groupModel, userModel } from '../core/schema/index.js';
+import type { ResourceModel } from '../core/schema/resolve.js';
 import type { SchemaDef } from '../core/schema/types.js';
+import { ScimError } from '../core/scim-error.js';
+import { ScimApp } from './app.js';
+import { challenge, makeAuthenticator } from './auth.js';
+import type { ServerContext } from './context.js';
+import { Discovery } from './discovery.js';
+import { mergedFlags, resolveFaults } from './faults/index.js';
+import { createListener, onClientError } from './http.js';
+import { RequestLog, type RequestLogEntry } from './request-log.js';
+import { loadSeed, readSeedFile, type SeedData } from './seed.js';
+import { ScimStore } from './store.js';
+
+export { allFaults, resolveFaults, UnknownFaultError } from './faults/index.js';
+export type { Fault, FaultApi, BehaviourFlags } from './faults/index.js';
+export type { ScimRequest, ScimResponse } from './exchange.js';
+export type { RequestLogEntry } from './request-log.js';
+export { SeedError, type SeedData } from './seed.js';
+export type { ScimStore } from './store.js';
 
 export interface ServerOptions {
+  /** Port to listen on (default 0: any free port). */
   port?: number;
   host?: string;
   /** Bearer token; when neither token nor basic is given, a random token is generated. */
   token?: string;
   basic?: { user: string; pass: string };
   basePath?: string;
-  /** 'default' = fixtures/seed.json, 'none' = empty, or a path to a seed JSON file. */
+  /** 'default' = fixtures/seed.json (the default), 'none' = empty, or a path to a seed JSON file. */
   seed?: 'default' | 'none' | string;
   quiet?: boolean;
   /** Receives one log line per request (default: stdout unless quiet). */
@@ -20,6 +47,12 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Extra User extension schemas (custom attributes), served in /Schemas and accepted on Users. */
   extensions?: SchemaDef[];
+  /** How many recent requests `requests()` keeps (default 100; 0 disables). */
+  requestLogSize?: number;
+  /** Appends every request (redacted) as one JSON line to this file. */
+  requestLogFile?: string;
+  /** Largest page a list returns, and the default `count` (default 1000). */
+  maxResults?: number;
 }
 
 export interface RunningServer {
@@ -29,8 +62,118 @@ export interface RunningServer {
   /** The bearer token in force (generated when none was given). */
   token: string | undefined;
   close(): Promise<void>;
+  /** The data set, for tests and benchmarks (faults reach it too). */
+  store: ScimStore;
+  /** The most recent requests, oldest first, with credentials and passwords redacted. */
+  requests(): RequestLogEntry[];
+  /** Adds users and groups as a seed file would (validated; throws SeedError). */
+  load(data: SeedData): void;
+}
+
+const DEFAULT_BASE_PATH = '/scim/v2';
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** "/scim/v2/" → "/scim/v2"; "" or "/" → "" (SCIM at the root). */
+export function normalizeBasePath(basePath: string): string {
+  const trimmed = basePath.trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}
+
+/** The users model, with userName made case-exact when a fault asks for it. */
+function usersModel(extensions: SchemaDef[], userNameCaseExact: boolean): ResourceModel {
+  const model = userModel(extensions);
+  if (!userNameCaseExact) return model;
+  const attributes = model.core.attributes.map((a) => (a.name === 'userName' ? { ...a, caseExact: true } : a));
+  return { ...model, core: { ...model.core, attributes } };
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  throw new Error(`startServer not implemented (${Object.keys(options).length})`);
+  const faults = resolveFaults(options.faults ?? []);
+  const flags = mergedFlags(faults);
+  const basic = options.basic;
+  const token = options.token ?? (basic ? undefined : randomBytes(24).toString('base64url'));
+  const credentials = { ...(token !== undefined ? { token } : {}), ...(basic ? { basic } : {}) };
+  const basePath = normalizeBasePath(options.basePath ?? DEFAULT_BASE_PATH);
+  const maxResults = options.maxResults ?? 1000;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const seed = options.seed === undefined || options.seed === 'default' ? 'default' : options.seed;
+  // Read the seed before opening the port, so a bad file fails fast with nothing to clean up.
+  const seedData = seed === 'none' ? undefined : readSeedFile(seed);
+
+  const store = new ScimStore({ userNameCaseExact: flags.userNameCaseExact === true });
+  const ctx: ServerContext = {
+    store,
+    url: '',
+    models: { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() },
+    flags,
+    maxResults,
+    largeGroupMembers: 1000,
+  };
+  const secrets = [token ?? '', basic?.pass ?? '', basic ? Buffer.from(`${basic.user}:${basic.pass}`).toString('base64') : ''];
+  const requestLog = new RequestLog(options.requestLogSize ?? 100, secrets, options.requestLogFile);
+  const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stdout.write(`${line}\n`));
+
+  // The handler needs the base URL, known only once the port is bound; until then (microseconds) say so.
+  let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (handler) return handler(req, res);
+    res.writeHead(503, { 'content-type': 'application/scim+json; charset=utf-8', 'retry-after': '1' });
+    res.end(JSON.stringify(new ScimError(503, 'The server is starting.').toJSON()));
+  };
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
+    : createHttpServer(listener);
+  server.on('clientError', onClientError);
+
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  ctx.url = `${options.tls ? 'https' : 'http'}://${urlHost(host)}:${port}${basePath}`;
+
+  const discovery = new Discovery({
+    url: ctx.url,
+    models: [ctx.models.Users, ctx.models.Groups],
+    maxResults,
+    maxBodyBytes,
+    bearer: token !== undefined,
+    basic: basic !== undefined,
+  });
+  const app = new ScimApp(ctx, discovery, { check: makeAuthenticator(credentials), challenge: challenge(credentials) }, faults);
+  try {
+    if (seedData) loadSeed(ctx, seedData, seed === 'default' ? 'fixtures/seed.json' : `seed file ${seed}`);
+  } catch (err) {
+    server.close();
+    throw err;
+  }
+  handler = createListener(app, { basePath, maxBodyBytes, latencyMs: options.latencyMs ?? 0, log, requestLog });
+
+  return {
+    url: ctx.url,
+    port,
+    token,
+    store,
+    requests: () => requestLog.entries(),
+    load: (data) => loadSeed(ctx, data),
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await requestLog.close();
+    },
+  };
+}
+
+/** A host for URLs: wildcard addresses become loopback; IPv6 literals get brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }

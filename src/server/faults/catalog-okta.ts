@@ -12,6 +12,7 @@ import { isSuccess } from './types.js';
  */
 
 const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const LIST_RESPONSE = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -91,6 +92,55 @@ export const oktaFaults: Fault[] = [
       if (req.body !== undefined && value && /application\/scim\+json\s*;\s*charset/i.test(value)) {
         return errorResponse(415, 'Unsupported content type');
       }
+    },
+  },
+
+  // ---- Okta SPEC test basics -----------------------------------------------------------------------------------
+  {
+    id: 'users-list-requires-filter',
+    description: 'GET /Users without a filter is refused with 400, so nobody can list or import users.',
+    onRequest(req) {
+      if (onCollection(req, 'GET', 'Users') && !queryParams(req).has('filter')) {
+        return errorResponse(400, 'A filter is required to list users', 'invalidFilter');
+      }
+    },
+  },
+  {
+    id: 'get-by-id-returns-list',
+    description: 'GET /Users/{id} answers with a ListResponse wrapping the user instead of the user itself.',
+    onResponse(req, res) {
+      if (onResource(req, 'GET', 'Users') && res.status === 200 && isObject(res.body)) {
+        const list = { schemas: [LIST_RESPONSE], totalResults: 1, startIndex: 1, itemsPerPage: 1, Resources: [res.body] };
+        return { ...res, body: list };
+      }
+    },
+  },
+  {
+    id: '404-without-scim-body',
+    description: 'Unknown ids get a bare 404 with a text body instead of a SCIM Error.',
+    onResponse(_req, res) {
+      if (res.status === 404) return { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' }, raw: 'Not Found' };
+    },
+  },
+  {
+    id: 'error-without-status',
+    description: 'SCIM Error bodies leave out the status attribute.',
+    onResponse(_req, res) {
+      if (res.status >= 400 && isObject(res.body) && 'status' in res.body) {
+        const { status: _status, ...rest } = res.body;
+        return { ...res, body: rest };
+      }
+    },
+  },
+  {
+    id: 'create-upserts-duplicate',
+    description: 'POST /Users with a userName that exists answers 200 with the existing user instead of 409 Conflict.',
+    async onResponse(req, res, api) {
+      if (!onCollection(req, 'POST', 'Users') || res.status !== 409 || !isObject(req.body)) return;
+      const filter = `userName eq ${JSON.stringify(String(req.body['userName']))}`;
+      const found = await api.dispatch({ method: 'GET', path: '/Users', query: new URLSearchParams({ filter }).toString(), headers: {} }, { skipAuth: true });
+      const existing = isObject(found.body) && Array.isArray(found.body['Resources']) ? found.body['Resources'][0] : undefined;
+      if (isObject(existing)) return { status: 200, body: existing };
     },
   },
 

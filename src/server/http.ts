@@ -1,0 +1,152 @@
+/**
+ * node:http(s) adapter: base path, body limit, content types and JSON parsing, then the app pipeline; writes
+ * the answer, the per-request log line and the request log entry.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ScimError } from '../core/scim-error.js';
+import type { ScimApp } from './app.js';
+import type { ScimRequest, ScimResponse } from './exchange.js';
+import type { RequestLog } from './request-log.js';
+import { errorResponse } from './respond.js';
+
+export interface HttpOptions {
+  basePath: string;
+  maxBodyBytes: number;
+  latencyMs: number;
+  log: ((line: string) => void) | undefined;
+  requestLog: RequestLog;
+}
+
+const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
+const JSON_MEDIA_TYPES = new Set(['application/scim+json', 'application/json']);
+
+export function createListener(app: ScimApp, options: HttpOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const { basePath, maxBodyBytes } = options;
+
+  const finish = (req: IncomingMessage, res: ServerResponse, started: number, scimReq: ScimRequest | undefined, answer: ScimResponse): void => {
+    const write = (): void => {
+      const status = writeResponse(req, res, answer);
+      const ms = Math.round((performance.now() - started) * 10) / 10;
+      const url = req.url ?? '/';
+      options.log?.(`${req.method} ${options.requestLog.redact(url)} ${status} ${ms}ms`);
+      options.requestLog.record({
+        time: new Date().toISOString(),
+        method: req.method ?? '',
+        url,
+        status,
+        ms,
+        headers: req.headers,
+        requestBody: scimReq?.body,
+        responseBody: answer.raw !== undefined ? String(answer.raw) : answer.body,
+      });
+    };
+    if (options.latencyMs > 0) void sleep(options.latencyMs).then(write);
+    else write();
+  };
+
+  const run = (req: IncomingMessage, res: ServerResponse, started: number, scimReq: ScimRequest): void => {
+    app.handle(scimReq).then(
+      (answer) => finish(req, res, started, scimReq, answer),
+      (err: unknown) => {
+        process.stderr.write(`scim-check serve: internal error on ${req.method} ${scimReq.path}: ${err instanceof Error ? err.message : String(err)}\n`);
+        finish(req, res, started, scimReq, errorResponse(new ScimError(500, 'Internal server error.')));
+      },
+    );
+  };
+
+  return (req, res) => {
+    const started = performance.now();
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const rawPath = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const path = belowBase(rawPath, basePath);
+    const fail = (err: ScimError, close = false): void => {
+      if (close) res.setHeader('connection', 'close');
+      finish(req, res, started, undefined, errorResponse(err));
+    };
+    if (path === undefined) return fail(new ScimError(404, `No SCIM endpoint at "${rawPath}"; the base path is "${basePath || '/'}".`));
+    const scimReq: ScimRequest = { method: req.method ?? 'GET', path, query, headers: req.headers };
+
+    const length = req.headers['content-length'];
+    const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+    if (!hasBody) return run(req, res, started, scimReq);
+
+    if (length !== undefined && Number(length) > maxBodyBytes) {
+      return fail(new ScimError(413, `The request body is larger than the limit of ${maxBodyBytes} bytes.`), true);
+    }
+    const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (!JSON_MEDIA_TYPES.has(mediaType)) {
+      return fail(new ScimError(415, `Unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/scim+json or application/json.`), true);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      size += chunk.length;
+      if (size > maxBodyBytes) {
+        tooLarge = true;
+        chunks.length = 0;
+        fail(new ScimError(413, `The request body is larger than the limit of ${maxBodyBytes} bytes.`), true);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (text.trim() === '') return run(req, res, started, scimReq);
+      try {
+        scimReq.body = JSON.parse(text) as unknown;
+      } catch (err) {
+        return fail(new ScimError(400, `The request body is not valid JSON: ${(err as Error).message}`, 'invalidSyntax'));
+      }
+      run(req, res, started, scimReq);
+    });
+    req.on('error', () => req.socket.destroy());
+  };
+}
+
+/** The path below the base path, or undefined when the request is outside it. */
+function belowBase(rawPath: string, basePath: string): string | undefined {
+  if (basePath === '') return rawPath === '' ? '/' : rawPath;
+  if (rawPath === basePath) return '/';
+  return rawPath.startsWith(basePath) && rawPath.charCodeAt(basePath.length) === 47 /* "/" */ ? rawPath.slice(basePath.length) : undefined;
+}
+
+/** Writes a ScimResponse; returns the status sent (0 when the connection was dropped on purpose). */
+function writeResponse(req: IncomingMessage, res: ServerResponse, answer: ScimResponse): number {
+  if (answer.destroy) {
+    req.socket.destroy();
+    return 0;
+  }
+  const headers: Record<string, string | number> = { ...answer.headers };
+  let payload: string | Buffer | undefined;
+  if (answer.raw !== undefined) payload = answer.raw;
+  else if (answer.body !== undefined && answer.status !== 204 && answer.status !== 304) {
+    payload = JSON.stringify(answer.body);
+    headers['content-type'] = CONTENT_TYPE;
+  }
+  if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);
+  res.writeHead(answer.status, headers);
+  res.end(payload);
+  return answer.status;
+}
+
+/** Malformed HTTP (bad request line, oversized headers): answer with a SCIM Error before closing. */
+export function onClientError(err: Error & { code?: string }, socket: Socket): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const detail = status === 431 ? 'The request headers are too large.' : 'Malformed HTTP request.';
+  const body = JSON.stringify(new ScimError(status, detail).toJSON());
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\ncontent-type: ${CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

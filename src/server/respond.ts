@@ -1,0 +1,13 @@
+import { ScimError } from '../core/scim-error.js';
+import type { ScimResponse } from './exchange.js';
+
+/** A SCIM Error response (RFC 7644 §3.12) for a ScimError. */
+export function errorResponse(err: ScimError, headers?: Record<string, string>): ScimResponse {
+  return headers ? { status: err.status, headers, body: err.toJSON() } : { status: err.status, body: err.toJSON() };
+}
+
+export const notFound = (detail: string): ScimError => new ScimError(404, detail);
+
+export function methodNotAllowed(method: string, allowed: readonly string[]): ScimResponse {
+  return errorResponse(new ScimError(405, `${method} is not supported here; allowed: ${allowed.join(', ')}.`), { allow: allowed.join(', ') });
+}
