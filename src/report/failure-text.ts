@@ -66,19 +66,20 @@ export interface OinStep {
 const STEP_IN_SOURCE = /SPEC test step (\d+)/i;
 
 /**
- * The okta-spec checks in Okta's order: by the step number their source names (stable for equal numbers),
- * then checks that name no step (our additions, e.g. seeding a user) in suite order. Undefined when the run
- * did not include the suite.
+ * The okta-spec checks in Okta's order: checks whose source names a SPEC step ("… SPEC test step 6 …") are
+ * sorted by that number within the places they hold; the others (our additions, e.g. seeding a user) keep
+ * their place. Undefined when the run did not include the suite.
  */
 export function oinSteps(result: RunResult): OinStep[] | undefined {
   const suite = result.suites.find((s) => s.id === OIN_SUITE_ID);
   if (!suite) return undefined;
-  const rows = suite.checks.map((check) => {
+  const rows: OinStep[] = suite.checks.map((check) => {
     const m = STEP_IN_SOURCE.exec(check.source);
     return m ? { step: Number(m[1]), check } : { check };
   });
   const numbered = rows.filter((r) => r.step !== undefined).sort((a, b) => a.step! - b.step!);
-  return [...numbered, ...rows.filter((r) => r.step === undefined)];
+  let next = 0;
+  return rows.map((r) => (r.step === undefined ? r : numbered[next++]!));
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
