@@ -1,0 +1,249 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { run, startServer, type CheckResult, type RunResult } from '../../src/index.js';
+import { allFaults } from '../../src/server/faults/index.js';
+import { oktaFaults } from '../../src/server/faults/catalog-okta.js';
+import type { SuiteFile } from '../../src/runner/suite-format.js';
+import { makeThrowawayCertificate } from './tls-fixture.js';
+
+/**
+ * The fault matrix: every fault mode of the reference server is run against the default suites (both Okta app
+ * variants), to show that each check fails against a server with the defect it exists to catch, that every check
+ * is caught by at least one fault, and that the unbroken reference server passes everything. The table
+ * fault → failing checks is written to test/fault-matrix.md.
+ */
+
+const VARIANTS = ['oin', 'aiw'] as const;
+type Variant = (typeof VARIANTS)[number];
+const DEFAULT_SUITES = ['okta-spec', 'okta-users', 'okta-groups', 'transport'];
+const TRANSPORT_CHECK = 'transport/https';
+/** In-process servers and runs at once: enough to overlap I/O, few enough for a 2-core machine. */
+const PARALLEL_RUNS = 6;
+
+const suitesDir = new URL('../../suites/', import.meta.url);
+const matrixFile = fileURLToPath(new URL('../fault-matrix.md', import.meta.url));
+
+/** Faults → checks that must fail because of them (the checks each fault was written for; more may fail). */
+const EXPECTED: Record<string, string[]> = {
+  // catalog-core (the server's examples)
+  'create-returns-200': ['okta-users/create-user', 'okta-groups/create-group', 'okta-groups/provision-members'],
+  '401-without-scim-body': ['okta-spec/bad-credentials'],
+  'userName-case-sensitive': ['okta-users/lookup-ignores-case'],
+  'deactivate-deletes': ['okta-users/deactivate-patch', 'okta-users/deactivate-put'],
+  'list-ignores-count': ['okta-users/page-fields', 'okta-users/import-small-pages'],
+  // catalog-okta
+  'scim-json-charset-rejected': ['okta-users/create-user', 'okta-groups/create-group'],
+  'userName-filter-ignored': ['okta-users/lookup-before-create', 'okta-users/lookup-finds-user'],
+  'users-list-requires-filter': ['okta-spec/ensure-user', 'okta-spec/list-users', 'okta-users/import-okta-pages'],
+  'get-by-id-returns-list': ['okta-spec/get-user', 'okta-spec/read-created-user', 'okta-users/attribute-round-trip'],
+  '404-without-scim-body': ['okta-spec/get-unknown-id', 'okta-spec/unknown-id-status', 'okta-groups/delete-group'],
+  'error-without-status': ['okta-spec/bad-credentials', 'okta-spec/unknown-id-status'],
+  'create-upserts-duplicate': ['okta-spec/duplicate-create'],
+  'startIndex-zero-based': ['okta-users/lookup-finds-user', 'okta-users/import-small-pages'],
+  'create-rejects-readonly-groups': ['okta-users/create-user'],
+  'userName-lowercased': ['okta-users/create-user'],
+  'enterprise-extension-dropped': ['okta-users/attribute-round-trip', 'okta-users/profile-push-put'],
+  'password-returned': ['okta-users/create-user', 'okta-users/password-never-returned'],
+  'totalResults-off-by-one': ['okta-users/import-okta-pages', 'okta-users/import-small-pages', 'okta-users/lookup-finds-user'],
+  'list-ignores-startIndex': ['okta-users/import-small-pages', 'okta-users/page-fields'],
+  'startIndex-not-echoed': ['okta-users/page-fields'],
+  'put-ignores-name': ['okta-users/profile-push-put'],
+  'put-merges': ['okta-users/profile-push-put-clears'],
+  'patch-ignores-urn-path': ['okta-users/profile-push-patch'],
+  'patch-pathless-ignored': ['okta-users/deactivate-patch', 'okta-groups/rename-pathless'],
+  'deactivated-hidden-from-filter': ['okta-users/deactivate-patch', 'okta-users/deactivate-put'],
+  'reactivation-ignored': ['okta-users/reactivate-patch', 'okta-users/reactivate-put'],
+  'put-ignores-active': ['okta-users/deactivate-put'],
+  'group-filter-ignored': ['okta-groups/lookup-before-push', 'okta-groups/lookup-by-name'],
+  'group-create-rejects-empty-members': ['okta-groups/create-group'],
+  'patch-rejects-readonly-id': ['okta-groups/rename-pathless'],
+  'group-add-keeps-first-member': ['okta-groups/add-members'],
+  'group-remove-member-removes-all': ['okta-groups/remove-one-member'],
+  'group-replace-members-appends': ['okta-groups/push-now-replace'],
+  'group-replace-empty-ignored': ['okta-groups/push-now-empty'],
+  'exclude-members-ignored': ['okta-groups/read-without-members'],
+  'user-groups-empty': ['okta-groups/user-groups-reflect-membership'],
+  'group-delete-soft': ['okta-groups/delete-group'],
+  'group-delete-deletes-members': ['okta-groups/delete-group'],
+  'group-put-ignores-displayName': ['okta-groups/put-rename'],
+  'group-put-ignores-members': ['okta-groups/put-members'],
+  'group-put-merges-members': ['okta-groups/put-remove-member', 'okta-groups/put-empty-members'],
+};
+
+function loadSuite(id: string): SuiteFile {
+  return JSON.parse(readFileSync(new URL(`${id}.json`, suitesDir), 'utf8')) as SuiteFile;
+}
+
+/** Every check id of the default suites that runs in `variant`. */
+function checksOf(suites: SuiteFile[], variant: Variant): string[] {
+  return suites.flatMap((s) => (s.variant && s.variant !== variant ? [] : s.checks.filter((c) => !c.variant || c.variant === variant).map((c) => c.id)));
+}
+
+const allChecks = (result: RunResult): CheckResult[] => result.suites.flatMap((s) => s.checks);
+const failedIds = (result: RunResult): string[] => allChecks(result).filter((c) => c.status === 'failed').map((c) => c.id);
+
+/** Runs `tasks` with at most `limit` in flight. */
+async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]!();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+const runAgainst = (faults: string[], variant: Variant): Promise<RunResult> =>
+  run({ suites: DEFAULT_SUITES, oktaApp: variant, server: { faults, quiet: true } });
+
+/** How the transport check came out in a run, in words (or why the run stopped before any check). */
+function transportOutcome(result: RunResult): string {
+  const check = allChecks(result).find((c) => c.id === TRANSPORT_CHECK);
+  // The port is random; leave it out so the generated file only changes when behaviour does.
+  if (!check) return `run stopped before the checks (exit ${result.exitCode}): ${(result.fatal ?? '').replace(/127\.0\.0\.1:\d+/g, '127.0.0.1:PORT')}`;
+  return check.failures[0] ? `${check.status}: ${check.failures[0].assertion}` : check.status;
+}
+
+interface MatrixRow {
+  fault: string;
+  description: string;
+  failing: Record<Variant, string[]>;
+}
+
+function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: string; trusted: string }, checks: Record<Variant, string[]>): string {
+  const cell = (ids: string[]): string => (ids.length ? ids.map((id) => `\`${id}\``).join(', ') : '—');
+  const lines = [
+    '# Fault matrix',
+    '',
+    'Generated by `test/suites/fault-matrix.test.ts` (do not edit by hand). Each row runs the default suites',
+    '(okta-spec, okta-users, okta-groups, transport) against the reference server started with one fault',
+    '(`scim-check serve --fault ID`), for the catalog Okta app (oin) and the private app variant (aiw).',
+    '',
+    '| Fault | What the broken server does | Failing checks (oin) | Failing checks (aiw) |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((r) => `| \`${r.fault}\` | ${r.description.replace(/\|/g, '\\|')} | ${cell(r.failing.oin)} | ${cell(r.failing.aiw)} |`),
+    '',
+    '## Transport',
+    '',
+    '| Server | Result of `transport/https` |',
+    '| --- | --- |',
+    `| plain http:// | ${transport.http} |`,
+    `| https:// with a certificate the client does not trust | ${transport.untrusted} |`,
+    `| https:// with a trusted certificate | ${transport.trusted} |`,
+    '',
+    '## Check → faults that catch it',
+    '',
+    '| Check | Caught by |',
+    '| --- | --- |',
+  ];
+  const ids = [...new Set([...checks.oin, ...checks.aiw])];
+  for (const id of ids) {
+    if (id === TRANSPORT_CHECK) {
+      lines.push(`| \`${id}\` | plain http:// (warning), untrusted certificate |`);
+      continue;
+    }
+    const catching = rows.filter((r) => r.failing.oin.includes(id) || r.failing.aiw.includes(id)).map((r) => `\`${r.fault}\``);
+    lines.push(`| \`${id}\` | ${catching.join(', ') || '**nothing**'} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('fault matrix: every check fails against the defect it exists to catch', () => {
+  const suites = DEFAULT_SUITES.map(loadSuite);
+  const checks = { oin: checksOf(suites, 'oin'), aiw: checksOf(suites, 'aiw') };
+  const faults = allFaults();
+  const baseline = {} as Record<Variant, RunResult>;
+  const rows: MatrixRow[] = [];
+
+  beforeAll(async () => {
+    const tasks = [
+      ...VARIANTS.map((variant) => async () => {
+        baseline[variant] = await runAgainst([], variant);
+      }),
+      ...faults.map((fault) => async () => {
+        const [oin, aiw] = await Promise.all(VARIANTS.map((variant) => runAgainst([fault.id], variant)));
+        rows.push({ fault: fault.id, description: fault.description, failing: { oin: failedIds(oin!), aiw: failedIds(aiw!) } });
+      }),
+    ];
+    await inPool(tasks, PARALLEL_RUNS);
+    const order = new Map(faults.map((f, i) => [f.id, i]));
+    rows.sort((a, b) => order.get(a.fault)! - order.get(b.fault)!);
+  }, 120_000);
+
+  it.each(VARIANTS)('the reference server without faults passes every check (%s)', (variant) => {
+    const result = baseline[variant];
+    const notPassed = allChecks(result).filter((c) => c.status !== 'passed' && c.id !== TRANSPORT_CHECK);
+    expect(notPassed.map((c) => ({ id: c.id, status: c.status, failures: c.failures, skip: c.skipReason }))).toEqual([]);
+    expect(allChecks(result).map((c) => c.id).sort()).toEqual([...checks[variant]].sort());
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('each fault fails the checks it was written for, and those failures name the check', () => {
+    const missed: string[] = [];
+    for (const [fault, expectedChecks] of Object.entries(EXPECTED)) {
+      const row = rows.find((r) => r.fault === fault);
+      expect(row, `fault ${fault} is in the catalog`).toBeDefined();
+      for (const id of expectedChecks) {
+        const variant = VARIANTS.find((v) => checks[v].includes(id));
+        expect(variant, `${id} is a check of the default suites`).toBeDefined();
+        if (!row!.failing[variant!].includes(id)) missed.push(`${fault} → ${id} (${variant})`);
+      }
+    }
+    expect(missed).toEqual([]);
+  });
+
+  it('every Okta-catalog fault fails at least one check and has its expectation listed', () => {
+    for (const fault of oktaFaults) {
+      const row = rows.find((r) => r.fault === fault.id)!;
+      expect(row.failing.oin.length + row.failing.aiw.length, fault.id).toBeGreaterThan(0);
+      expect(EXPECTED[fault.id]?.length, `EXPECTED lists ${fault.id}`).toBeGreaterThan(0);
+    }
+  });
+
+  it('every check of every default suite is failed by at least one fault', () => {
+    const caught = new Set(rows.flatMap((r) => [...r.failing.oin, ...r.failing.aiw]));
+    const uncaught = [...new Set([...checks.oin, ...checks.aiw])].filter((id) => id !== TRANSPORT_CHECK && !caught.has(id));
+    expect(uncaught).toEqual([]);
+  });
+
+  describe('transport', () => {
+    let untrusted: RunResult;
+    let trusted: RunResult;
+
+    beforeAll(async () => {
+      const certificate = makeThrowawayCertificate();
+      const server = await startServer({ port: 0, host: '127.0.0.1', quiet: true, tls: certificate });
+      try {
+        untrusted = await run({ url: server.url, token: server.token, suites: ['transport'] });
+        trusted = await run({ url: server.url, token: server.token, suites: ['transport'], ca: certificate.cert });
+      } finally {
+        await server.close();
+      }
+    }, 30_000);
+
+    it('plain http:// is reported as a warning, not a failure', () => {
+      const check = allChecks(baseline.oin).find((c) => c.id === TRANSPORT_CHECK)!;
+      expect(check.status).toBe('warning');
+      expect(check.failures.map((f) => f.assertion).join(' ')).toMatch(/https/);
+    });
+
+    it('https:// with a certificate the client does not trust fails', () => {
+      expect(untrusted.exitCode).not.toBe(0);
+      const check = allChecks(untrusted).find((c) => c.id === TRANSPORT_CHECK);
+      if (check) expect(check.status).toBe('failed');
+      else expect(untrusted.fatal).toMatch(/certificate|TLS|self.signed/i);
+    });
+
+    it('https:// with a trusted certificate passes, and the matrix file is written', () => {
+      expect(allChecks(trusted).find((c) => c.id === TRANSPORT_CHECK)?.status).toBe('passed');
+      expect(trusted.exitCode).toBe(0);
+      const transport = { http: transportOutcome(baseline.oin), untrusted: transportOutcome(untrusted), trusted: transportOutcome(trusted) };
+      writeFileSync(matrixFile, renderMatrix(rows, transport, checks));
+      expect(readFileSync(matrixFile, 'utf8')).toContain('| `okta-users/create-user` |');
+    });
+  });
+});
