@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePatchPath } from '../../src/core/filter/index.js';
-import { applyPatch, filterEqualityValues, normalizeOperations } from '../../src/core/patch/index.js';
+import { PATCH_LIMITS, applyPatch, filterEqualityValues, normalizeOperations } from '../../src/core/patch/index.js';
 import { attr } from '../../src/core/schema/define.js';
 import { USER_SCHEMA, userModel, type SchemaDef } from '../../src/core/schema/index.js';
 import { ENT, aGroup, aUser, groups, memberIds, scimErrorOf, users } from './patch-fixtures.js';
@@ -124,6 +124,13 @@ describe('request shape', () => {
   it('accepts a path qualified with the core schema URN', () => {
     const { resource } = applyPatch(aUser(), [{ op: 'replace', path: `${USER_SCHEMA}:name.givenName`, value: 'Barb' }], users);
     expect((resource.name as Record<string, unknown>).givenName).toBe('Barb');
+  });
+
+  it('bounds the number of operations in one request', () => {
+    const op = { op: 'remove', path: 'members[value eq "m1"]' };
+    const err = errorOf(Array.from({ length: PATCH_LIMITS.maxOperations + 1 }, () => op), groups, aGroup());
+    expect(err.scimType).toBe('invalidSyntax');
+    expect(err.message).toMatch(/at most 10000 operations/);
   });
 
   it('says which operation failed', () => {

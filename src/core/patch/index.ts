@@ -13,7 +13,7 @@ import type { PatchOptions, PatchResult } from './types.js';
 
 export type { ElementPredicate, NormalizedOperation, PatchOpName, PatchOptions, PatchResult, PatchTarget } from './types.js';
 export { applyOperations } from './apply.js';
-export { normalizeOperations } from './normalize.js';
+export { PATCH_LIMITS, normalizeOperations } from './normalize.js';
 export { filterEqualityValues } from './filter-terms.js';
 export { sameElement } from './multi-valued.js';
 

@@ -15,6 +15,12 @@ type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
+/**
+ * Bounds the work one request can cause. Okta sends one remove per departing member in batches of at most
+ * 1000 (its configurable maximum), so 10,000 operations leaves ample room for real clients.
+ */
+export const PATCH_LIMITS = { maxOperations: 10_000 } as const;
+
 /** Reads a member of a client object by case-insensitive name (structural names are not case-sensitive for Entra). */
 function member(obj: Record<string, unknown>, name: string): unknown {
   const key = Object.keys(obj).find((k) => k.toLowerCase() === name);
@@ -34,6 +40,9 @@ export function inOperation<T>(index: number, fn: () => T): T {
 export function normalizeOperations(operations: unknown, model: ResourceModel): NormalizedOperation[] {
   if (!Array.isArray(operations)) throw badRequest('"Operations" must be an array of PATCH operations', 'invalidSyntax');
   if (operations.length === 0) throw badRequest('"Operations" must contain at least one operation', 'invalidSyntax');
+  if (operations.length > PATCH_LIMITS.maxOperations) {
+    throw badRequest(`"Operations" may hold at most ${PATCH_LIMITS.maxOperations} operations, got ${operations.length}`, 'invalidSyntax');
+  }
   return operations.flatMap((raw, index) => inOperation(index, () => normalizeOne(raw, index, model)));
 }
 
