@@ -11,6 +11,7 @@ import {
   type OAuth2ClientCredentials,
 } from './auth.js';
 import { interpretBody, readCapped, truncateForRecord, type BodyProgress } from './body.js';
+import { checkClientOptions } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Exchange, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
 import { createRedactor, type Redactor } from './redact.js';
@@ -22,6 +23,7 @@ export type { Exchange, RecordedRequest, RecordedResponse, RedirectRecord, Retry
 export type { AuthConfig, AuthMode, OAuth2ClientCredentials } from './auth.js';
 export { INVALID_PASSWORD, INVALID_TOKEN } from './auth.js';
 export { REDACTED } from './redact.js';
+export { ClientConfigError } from './config.js';
 
 export interface RateLimitOptions {
   /** Longest total time one send may spend waiting out 429s (default 10 s). */
@@ -160,7 +162,17 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** Throws ClientConfigError for unusable options; after that, `send` never throws. */
 export function createClient(options: ClientOptions): ScimClient {
+  checkClientOptions({
+    baseUrl: options.baseUrl,
+    timeoutMs: options.timeoutMs,
+    maxBodyBytes: options.maxBodyBytes,
+    ca: options.ca,
+    proxy: options.proxy,
+    headers: options.headers,
+    ...(options.auth.kind === 'oauth2' ? { tokenUrl: options.auth.tokenUrl } : {}),
+  });
   const base = normalizedBase(options.baseUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
@@ -308,7 +320,7 @@ export function createClient(options: ClientOptions): ScimClient {
         startedAt,
       };
       if (attempt.response) exchange.response = attempt.response;
-      if (attempt.error) exchange.error = attempt.error;
+      if (attempt.error) exchange.error = redactError(attempt.error);
       if (attempt.response?.jsonError) notes.push(`response body is not usable JSON: ${attempt.response.jsonError}`);
       if (retries.length > 0) exchange.retries = retries;
       if (redirects.length > 0) exchange.redirects = redirects;

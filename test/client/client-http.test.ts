@@ -214,6 +214,14 @@ describe('429 and Retry-After', () => {
     expect(ex.notes?.[0]).toMatch(/Retry-After 3600 .*longer than the 10000 ms wait bound/);
   });
 
+  it('does not wait past the run deadline', async () => {
+    const calls = rateLimited(1, '2');
+    const ex = await client({ deadline: Date.now() + 1000 }).send({ method: 'GET', url: '/Users' });
+    expect(calls()).toBe(1);
+    expect(ex.response?.status).toBe(429);
+    expect(ex.notes?.[0]).toMatch(/or the deadline; not retried/);
+  });
+
   it('does not retry a 429 without a usable Retry-After', async () => {
     const calls = rateLimited(1, undefined);
     const ex = await client().send({ method: 'GET', url: '/Users' });
