@@ -69,6 +69,18 @@ describe('Entra PATCH shapes', () => {
     expect(applyPatch(start, [{ op: 'Replace', path: 'active', value: text }], users).resource.active).toBe(bool);
   });
 
+  it('string booleans inside values too: "primary": "True"', () => {
+    const ops = [{ op: 'Add', path: 'emails', value: [{ value: 'babs@new.example', type: 'other', primary: 'True' }] }];
+    const { resource } = applyPatch(aUser(), ops, users);
+    expect((resource.emails as Record<string, unknown>[]).map((e) => e.primary)).toEqual([false, undefined, true]);
+  });
+
+  it('a filtered path without sub-attribute given a one-element array', () => {
+    const ops = [{ op: 'Replace', path: 'emails[type eq "work"]', value: [{ value: 'w@example.com', type: 'work', primary: true }] }];
+    const { resource } = applyPatch(aUser(), ops, users);
+    expect((resource.emails as unknown[])[0]).toEqual({ value: 'w@example.com', type: 'work', primary: true });
+  });
+
   it('a string that is not a boolean is still rejected for a boolean attribute', () => {
     expect(() => applyPatch(aUser(), [{ op: 'Replace', path: 'active', value: 'no' }], users)).toThrow(/boolean/);
   });
