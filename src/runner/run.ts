@@ -232,7 +232,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   let plan: ReturnType<typeof planChecks>;
   try {
     validateOptions(options);
-    plan = planChecks(resolveSuites(options.suites), options);
+    plan = planChecks(await resolveSuites(options.suites), options);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     result.exitCode = 2;
@@ -372,6 +372,7 @@ async function runSuite(
     prefix: ctx.options.prefix ?? 'scim-check-',
     domain: ctx.options.userDomain ?? 'example.com',
     baseUrl: ctx.baseUrl,
+    tlsVerified: ctx.baseUrl.startsWith('https://') && !ctx.options.insecure,
   };
   const results: CheckResult[] = [];
   let setupProblem: string | undefined;

@@ -13,6 +13,7 @@
  *   {{$digits:N}}    N random digits;  {{$lower:N}} N random lowercase letters;  {{$upper:N}} N uppercase letters
  *   {{$upperOf:var}} the value of variable `var` in upper case;  {{$lowerOf:var}} in lower case
  *   {{$baseUrl}}     the SCIM base URL under test (e.g. to compare with meta.location)
+ *   {{$tlsVerified}} true when the base URL is https:// and the certificate is verified (no --insecure)
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
  * In a request path, substituted values are URL-encoded (the literal text is not); query values are encoded whole.
  *

@@ -8,6 +8,8 @@ export interface TemplateContext {
   prefix: string;
   domain: string;
   baseUrl: string;
+  /** True when requests go over https:// with the certificate verified (not --insecure). */
+  tlsVerified?: boolean;
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
@@ -28,6 +30,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $prefix: { arg: 'none' },
   $domain: { arg: 'none' },
   $baseUrl: { arg: 'none' },
+  $tlsVerified: { arg: 'none' },
   $uuid: { arg: 'none' },
   $digits: { arg: 'count' },
   $lower: { arg: 'count' },
@@ -65,6 +68,8 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       return ctx.domain;
     case '$baseUrl':
       return ctx.baseUrl;
+    case '$tlsVerified':
+      return ctx.tlsVerified === true;
     case '$uuid':
       return randomUUID();
     case '$digits':
