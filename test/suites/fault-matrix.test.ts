@@ -114,7 +114,7 @@ interface MatrixRow {
   failing: Record<Variant, string[]>;
 }
 
-function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: string; trusted: string }, checks: Record<Variant, string[]>): string {
+function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: string; insecure: string; trusted: string }, checks: Record<Variant, string[]>): string {
   const cell = (ids: string[]): string => (ids.length ? ids.map((id) => `\`${id}\``).join(', ') : '—');
   const lines = [
     '# Fault matrix',
@@ -133,6 +133,7 @@ function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: s
     '| --- | --- |',
     `| plain http:// | ${transport.http} |`,
     `| https:// with a certificate the client does not trust | ${transport.untrusted} |`,
+    `| https:// with that certificate, run with --insecure | ${transport.insecure} |`,
     `| https:// with a trusted certificate | ${transport.trusted} |`,
     '',
     '## Check → faults that catch it',
@@ -143,7 +144,7 @@ function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: s
   const ids = [...new Set([...checks.oin, ...checks.aiw])];
   for (const id of ids) {
     if (id === TRANSPORT_CHECK) {
-      lines.push(`| \`${id}\` | plain http:// (warning), untrusted certificate |`);
+      lines.push(`| \`${id}\` | plain http:// (warning), untrusted certificate (connection refused), --insecure (warning) |`);
       continue;
     }
     const catching = rows.filter((r) => r.failing.oin.includes(id) || r.failing.aiw.includes(id)).map((r) => `\`${r.fault}\``);
@@ -212,6 +213,7 @@ describe('fault matrix: every check fails against the defect it exists to catch'
 
   describe('transport', () => {
     let untrusted: RunResult;
+    let insecure: RunResult;
     let trusted: RunResult;
 
     beforeAll(async () => {
@@ -219,6 +221,7 @@ describe('fault matrix: every check fails against the defect it exists to catch'
       const server = await startServer({ port: 0, host: '127.0.0.1', quiet: true, tls: certificate });
       try {
         untrusted = await run({ url: server.url, token: server.token, suites: ['transport'] });
+        insecure = await run({ url: server.url, token: server.token, suites: ['transport'], insecure: true });
         trusted = await run({ url: server.url, token: server.token, suites: ['transport'], ca: certificate.cert });
       } finally {
         await server.close();
@@ -238,10 +241,16 @@ describe('fault matrix: every check fails against the defect it exists to catch'
       else expect(untrusted.fatal).toMatch(/certificate|TLS|self.signed/i);
     });
 
+    it('https:// without certificate verification (--insecure) is a warning, not a pass', () => {
+      const check = allChecks(insecure).find((c) => c.id === TRANSPORT_CHECK)!;
+      expect(check.status).toBe('warning');
+      expect(check.failures.map((f) => f.assertion).join(' ')).toMatch(/certificateVerified/);
+    });
+
     it('https:// with a trusted certificate passes, and the matrix file is written', () => {
       expect(allChecks(trusted).find((c) => c.id === TRANSPORT_CHECK)?.status).toBe('passed');
       expect(trusted.exitCode).toBe(0);
-      const transport = { http: transportOutcome(baseline.oin), untrusted: transportOutcome(untrusted), trusted: transportOutcome(trusted) };
+      const transport = { http: transportOutcome(baseline.oin), untrusted: transportOutcome(untrusted), insecure: transportOutcome(insecure), trusted: transportOutcome(trusted) };
       writeFileSync(matrixFile, renderMatrix(rows, transport, checks));
       expect(readFileSync(matrixFile, 'utf8')).toContain('| `okta-users/create-user` |');
     });
