@@ -7,15 +7,7 @@ import { badRequest } from '../scim-error.js';
 import { type ResourceModel, findAttr } from '../schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../schema/types.js';
 import { jsonEqual } from './equal.js';
-import {
-  addElements,
-  assertRemovable,
-  assertWritable,
-  enforceSinglePrimary,
-  mergeComplex,
-  ElementIndex,
-  own,
-} from './multi-valued.js';
+import { ElementIndex, addElements, assertRemovable, assertWritable, enforceSinglePrimary, mergeComplex, own } from './multi-valued.js';
 import { inOperation } from './normalize.js';
 import type { NormalizedOperation, PatchOptions, PatchResult, PatchTarget } from './types.js';
 import { type ComplexValue, compact, excerpt, isPlainObject, simpleValue } from './values.js';

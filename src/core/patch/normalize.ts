@@ -50,7 +50,10 @@ function normalizeOne(raw: unknown, index: number, model: ResourceModel): Normal
   if (!isPlainObject(raw)) throw badRequest('each operation must be an object with "op", "path" and "value"', 'invalidSyntax');
   const opRaw = member(raw, 'op');
   const op = typeof opRaw === 'string' ? OP_NAMES.find((n) => n === opRaw.toLowerCase()) : undefined;
-  if (!op) throw badRequest(`"op" must be "add", "replace" or "remove", got ${typeof opRaw === 'string' ? excerpt(opRaw) : opRaw === undefined ? 'nothing' : typeof opRaw}`, 'invalidSyntax');
+  if (!op) {
+    const got = typeof opRaw === 'string' ? excerpt(opRaw) : opRaw === undefined ? 'nothing' : `a ${typeof opRaw}`;
+    throw badRequest(`"op" must be "add", "replace" or "remove", got ${got}`, 'invalidSyntax');
+  }
   const path = member(raw, 'path');
   if (path !== undefined && path !== null && typeof path !== 'string') throw badRequest('"path" must be a string', 'invalidSyntax');
   const value = member(raw, 'value');
