@@ -35,7 +35,7 @@ export function registerList(program: Command): void {
       const { ConfigError } = await import('../runner/errors.js');
       try {
         const names = flags.suite.length ? flags.suite : ['all'];
-        const suites = resolveSuites(names).filter((s) => !s.suite.always || names.includes('all') || names.includes(s.suite.id));
+        const suites = (await resolveSuites(names)).filter((s) => !s.suite.always || names.includes('all') || names.includes(s.suite.id));
         process.stdout.write(renderList(suites));
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;

@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
-import suiteSchema from './suite.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { ConfigError } from './errors.js';
 import { templateNames } from './template.js';
@@ -40,9 +39,13 @@ export function builtInSuiteIds(): string[] {
 }
 
 let validator: ValidateFunction | undefined;
-function suiteValidator(): ValidateFunction {
-  // ajv is CommonJS: under NodeNext its class is the default export's .default.
-  validator ??= new AjvModule.default({ allErrors: true, strict: false }).compile(suiteSchema);
+/** The compiled suite-file validator; ajv and the schema are imported only when a file needs validating. */
+export async function suiteValidator(): Promise<ValidateFunction> {
+  if (!validator) {
+    const [{ default: AjvModule }, { default: suiteSchema }] = await Promise.all([import('ajv'), import('./suite.schema.json', { with: { type: 'json' } })]);
+    // ajv is CommonJS: under NodeNext its class is the default export's .default.
+    validator = new AjvModule.default({ allErrors: true, strict: false }).compile(suiteSchema);
+  }
   return validator;
 }
 
@@ -77,8 +80,11 @@ function jsonErrorLocation(text: string, message: string): string {
   return ` (line ${line}, column ${column})`;
 }
 
-/** Reads, parses and schema-validates one suite file. Throws ConfigError with file, JSON path and message. */
-export function loadSuiteFile(file: string, builtIn = false): LoadedSuite {
+/**
+ * Reads, parses and schema-validates one suite file. Throws ConfigError with file, JSON path and message.
+ * Built-in suites skip the JSON Schema pass (the test suite validates them), which keeps start-up fast.
+ */
+export async function loadSuiteFile(file: string, builtIn = false): Promise<LoadedSuite> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -93,8 +99,8 @@ export function loadSuiteFile(file: string, builtIn = false): LoadedSuite {
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`${file}: invalid JSON${jsonErrorLocation(text, message)}: ${message}`);
   }
-  const validate = suiteValidator();
-  if (!validate(data)) {
+  const validate = builtIn ? undefined : await suiteValidator();
+  if (validate && !validate(data)) {
     const lines = describeSchemaErrors(validate.errors ?? []);
     const shown = lines.slice(0, 8);
     const more = lines.length > shown.length ? `; and ${lines.length - shown.length} more` : '';
@@ -109,7 +115,7 @@ export function loadSuiteFile(file: string, builtIn = false): LoadedSuite {
   return { suite, file, builtIn };
 }
 
-function loadBuiltIn(id: string): LoadedSuite {
+function loadBuiltIn(id: string): Promise<LoadedSuite> {
   return loadSuiteFile(resolve(builtInSuitesDir(), `${id}.json`), true);
 }
 
@@ -121,7 +127,7 @@ function looksLikePath(name: string): boolean {
  * Resolves --suite values to loaded suites, in the order given: built-in ids, "all" (every built-in) or file
  * paths. No names = the default (Okta) suites. Built-in suites marked `always` join every run.
  */
-export function resolveSuites(names: string[] = []): LoadedSuite[] {
+export async function resolveSuites(names: string[] = []): Promise<LoadedSuite[]> {
   const available = builtInSuiteIds();
   const wanted = names.length === 0 ? DEFAULT_SUITE_IDS.filter((id) => available.includes(id)) : names;
   const loaded: LoadedSuite[] = [];
@@ -133,11 +139,11 @@ export function resolveSuites(names: string[] = []): LoadedSuite[] {
   };
   for (const name of wanted) {
     if (name === 'all') {
-      available.forEach((id) => add(loadBuiltIn(id)));
+      for (const id of available) add(await loadBuiltIn(id));
     } else if (available.includes(name)) {
-      add(loadBuiltIn(name));
+      add(await loadBuiltIn(name));
     } else if (looksLikePath(name)) {
-      const entry = loadSuiteFile(resolve(name));
+      const entry = await loadSuiteFile(resolve(name));
       if (seenIds.has(entry.suite.id)) throw new ConfigError(`${name}: suite id "${entry.suite.id}" is already loaded`);
       add(entry);
     } else {
@@ -146,7 +152,7 @@ export function resolveSuites(names: string[] = []): LoadedSuite[] {
   }
   for (const id of available) {
     if (seenIds.has(id)) continue;
-    const entry = loadBuiltIn(id);
+    const entry = await loadBuiltIn(id);
     if (entry.suite.always) add(entry);
   }
   validateSuiteSet(loaded);
