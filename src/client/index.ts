@@ -10,14 +10,15 @@ import {
   type AuthMode,
   type OAuth2ClientCredentials,
 } from './auth.js';
-import { interpretBody, readCapped, truncateForRecord, type BodyProgress } from './body.js';
+import { truncateForRecord } from './body.js';
 import { checkClientOptions } from './config.js';
 import { createDispatcher } from './dispatcher.js';
-import type { Exchange, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
+import type { Exchange, RedirectRecord, RetryRecord } from './exchange.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { isRedirect, nextHop } from './redirects.js';
 import { parseRetryAfter } from './retry-after.js';
-import { classifyFailure, type Phase, type TransportError } from './transport-errors.js';
+import type { TransportError } from './transport-errors.js';
+import { createWire, type WireResult } from './wire.js';
 
 export type { Exchange, RecordedRequest, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
 export type { AuthConfig, AuthMode, OAuth2ClientCredentials } from './auth.js';
@@ -91,25 +92,6 @@ const DEFAULTS = {
   rateLimitRetries: 5,
 };
 
-/** Why an in-flight attempt was aborted by the client itself. */
-type AbortCause = 'timeout' | 'deadline' | 'closed';
-
-interface Attempt {
-  response?: RecordedResponse;
-  error?: TransportError;
-  /** Raw (unredacted) headers the retry and redirect logic reads. */
-  location?: string | null;
-  retryAfter?: string | null;
-}
-
-interface AttemptRequest {
-  method: string;
-  url: URL;
-  headers: Record<string, string>;
-  body: string | undefined;
-  timeoutMs: number;
-}
-
 class TokenFailure extends Error {}
 
 /** The base URL with a trailing slash, so relative paths append to it instead of replacing its last segment. */
@@ -122,18 +104,6 @@ function normalizedBase(baseUrl: string): URL {
 function resolveUrl(base: URL, target: string): URL {
   if (/^https?:\/\//i.test(target)) return new URL(target);
   return new URL(target.replace(/^\/+/, ''), base);
-}
-
-function targetOf(url: URL): string {
-  return url.host || url.href;
-}
-
-function headersToRecord(headers: Headers): Record<string, string> {
-  const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = value;
-  });
-  return out;
 }
 
 /** Header maps keyed case-insensitively; the last writer of a name wins. */
@@ -199,14 +169,8 @@ export function createClient(options: ClientOptions): ScimClient {
   const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...Object.keys(extraHeaders).map((n) => n.toLowerCase())]);
 
   const fetchToken = async (config: OAuth2ClientCredentials): Promise<{ accessToken: string; expiresInS?: number }> => {
-    let tokenUrl: URL;
-    try {
-      tokenUrl = new URL(config.tokenUrl);
-    } catch {
-      throw new TokenFailure('the OAuth token URL is not a valid URL');
-    }
     const { headers, body } = tokenRequest(config);
-    const attempt = await attemptOnce({ method: 'POST', url: tokenUrl, headers, body, timeoutMs });
+    const attempt = await attemptOnce({ method: 'POST', url: new URL(config.tokenUrl), headers, body, timeoutMs });
     if (attempt.error) throw new TokenFailure(`token request failed: ${attempt.error.message}`);
     const json = attempt.response?.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
     if (attempt.response?.status !== 200 || typeof json?.access_token !== 'string') {
@@ -216,77 +180,17 @@ export function createClient(options: ClientOptions): ScimClient {
     const expires = Number(json.expires_in);
     return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
   };
+  const attemptOnce = createWire({
+    dispatcher,
+    redactor,
+    closing: closing.signal,
+    deadline: options.deadline,
+    maxBodyBytes,
+    recordBodyChars,
+    maxJsonDepth,
+  });
   const auth = createAuthenticator(options.auth, fetchToken, (secret) => redactor.addSecret(secret));
   for (const secret of auth.secrets) redactor.addSecret(secret);
-
-  /** One request/response on the wire: no retries, no redirects. Never throws. */
-  async function attemptOnce(request: AttemptRequest): Promise<Attempt> {
-    const remaining = options.deadline !== undefined ? options.deadline - Date.now() : Infinity;
-    if (remaining <= 0) return { error: { code: 'DEADLINE_EXCEEDED', message: 'the run deadline passed before this request could start' } };
-    const budget = Math.min(request.timeoutMs, remaining);
-    const cause: AbortCause = budget < request.timeoutMs ? 'deadline' : 'timeout';
-    const controller = new AbortController();
-    let abortedBy: AbortCause | undefined;
-    const abort = (why: AbortCause): void => {
-      abortedBy ??= why;
-      controller.abort(new Error(`scim-check ${why}`));
-    };
-    const timer = setTimeout(() => abort(cause), budget);
-    const onClose = (): void => abort('closed');
-    closing.signal.addEventListener('abort', onClose, { once: true });
-    const progress: BodyProgress = { bytes: 0 };
-    let phase: Phase = 'head';
-    let response: RecordedResponse | undefined;
-    const target = targetOf(request.url);
-    try {
-      const res = await globalThis.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        redirect: 'manual',
-        signal: controller.signal,
-        // Node's fetch takes the undici package's dispatcher; its types are those of Node's bundled undici.
-        dispatcher,
-      } as unknown as RequestInit);
-      phase = 'body';
-      const rawHeaders = headersToRecord(res.headers);
-      response = { status: res.status, headers: redactor.redactHeaders(rawHeaders) };
-      const attempt: Attempt = { response, location: res.headers.get('location'), retryAfter: res.headers.get('retry-after') };
-      const declared = Number(res.headers.get('content-length') ?? NaN);
-      if (declared > maxBodyBytes) {
-        res.body?.cancel().catch(() => undefined);
-        response.bodyTruncated = true;
-        attempt.error = { code: 'BODY_TOO_LARGE', message: `${target} announced a ${declared}-byte body, over the ${maxBodyBytes}-byte cap; not read` };
-        return attempt;
-      }
-      const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress);
-      const text = data.toString('utf8');
-      response.bodyBytes = progress.bytes;
-      if (overflow) {
-        response.bodyTruncated = true;
-        response.body = truncateForRecord(redactor.redact(text), recordBodyChars, progress.bytes);
-        attempt.error = { code: 'BODY_TOO_LARGE', message: `${target} sent a body over the ${maxBodyBytes}-byte cap; stopped reading there` };
-        return attempt;
-      }
-      if (text.length > 0) {
-        const redacted = redactor.redact(text);
-        response.body = truncateForRecord(redacted, recordBodyChars, progress.bytes);
-        const { json, jsonError } = interpretBody(res.headers.get('content-type') ?? undefined, text, maxJsonDepth);
-        // A body that echoes a credential gets it masked in the parsed value too (walked only then).
-        if (json !== undefined) response.json = redacted === text ? json : redactor.redactValue(json);
-        if (jsonError !== undefined) response.jsonError = jsonError;
-      }
-      return attempt;
-    } catch (error) {
-      const failure = abortedBy
-        ? abortFailure(abortedBy, phase, target, budget, progress.bytes)
-        : classifyFailure(error, { phase, target, bodyBytes: progress.bytes });
-      return { ...(response ? { response: { ...response, bodyBytes: progress.bytes } } : {}), error: redactError(failure) };
-    } finally {
-      clearTimeout(timer);
-      closing.signal.removeEventListener('abort', onClose);
-    }
-  }
 
   function redactError(error: TransportError): TransportError {
     return { code: error.code, message: redactor.redact(error.message) };
@@ -306,7 +210,7 @@ export function createClient(options: ClientOptions): ScimClient {
       extraHeaders,
       request.headers,
     );
-    const finish = (firstUrl: string, attempt: Attempt): Exchange => {
+    const finish = (firstUrl: string, attempt: WireResult): Exchange => {
       const exchange: Exchange = {
         request: {
           method,
@@ -444,16 +348,6 @@ export function createClient(options: ClientOptions): ScimClient {
       await dispatcher.destroy().catch(() => undefined);
     },
   };
-}
-
-function abortFailure(cause: AbortCause, phase: Phase, target: string, budgetMs: number, bytes: number): TransportError {
-  if (cause === 'closed') return { code: 'CLIENT_CLOSED', message: 'the client was closed while this request was running' };
-  if (cause === 'deadline') {
-    return { code: 'DEADLINE_EXCEEDED', message: `the run deadline passed while ${phase === 'head' ? `waiting for ${target} to answer` : `reading ${target}'s body`}` };
-  }
-  return phase === 'head'
-    ? { code: 'TIMEOUT', message: `${target} sent no response headers within ${budgetMs} ms` }
-    : { code: 'BODY_STALLED', message: `${target} sent headers but not the whole body within ${budgetMs} ms (${bytes} bytes received; stalled or too slow)` };
 }
 
 /** Credentials embedded in a proxy URL (http://user:pass@proxy) are secrets too. */
