@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerInit } from './init.js';
 import { registerList } from './list.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerList(program);
   registerValidate(program);
+  registerInit(program);
   return program;
 }
 
