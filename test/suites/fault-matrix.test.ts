@@ -60,6 +60,7 @@ const EXPECTED: Record<string, string[]> = {
   'patch-rejects-readonly-id': ['okta-groups/rename-pathless'],
   'group-add-keeps-first-member': ['okta-groups/add-members'],
   'group-remove-member-removes-all': ['okta-groups/remove-one-member'],
+  'patch-applies-first-operation-only': ['okta-groups/membership-delta', 'okta-users/profile-push-patch'],
   'group-replace-members-appends': ['okta-groups/push-now-replace'],
   'group-replace-empty-ignored': ['okta-groups/push-now-empty'],
   'exclude-members-ignored': ['okta-groups/read-without-members'],

@@ -365,6 +365,14 @@ export const oktaFaults: Fault[] = [
     },
   },
   {
+    id: 'patch-applies-first-operation-only',
+    description: 'A PATCH with several operations applies only the first one (and still answers success).',
+    onRequest(req) {
+      const ops = patchOperations(req);
+      if (ops && ops.length > 1) return withOperations(req, ops.slice(0, 1));
+    },
+  },
+  {
     id: 'group-remove-member-removes-all',
     description: 'PATCH remove with path members[value eq "…"] removes every member instead of the one named.',
     onRequest(req) {
