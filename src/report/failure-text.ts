@@ -29,12 +29,13 @@ export function valueText(value: unknown, limit = 200): string {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
-/** "status is 409: expected 409, got 201" — what a CI annotation or a table row has room for. */
+/** "status is 409: expected 409, got 201" (or the assertion and its message) — what a CI annotation or a table row has room for. */
 export function failureSummary(failure: AssertionFailure, limit = 200): string {
   const parts: string[] = [];
   if (failure.expected !== undefined) parts.push(`expected ${valueText(failure.expected, limit)}`);
   if (failure.actual !== undefined || failure.expected !== undefined) parts.push(`got ${valueText(failure.actual, limit)}`);
-  return parts.length ? `${failure.assertion}: ${parts.join(', ')}` : failure.assertion;
+  if (parts.length) return `${failure.assertion}: ${parts.join(', ')}`;
+  return failure.message ? `${failure.assertion}: ${failure.message}` : failure.assertion;
 }
 
 /** The run's verdict in words, from its exit code. */
