@@ -16,7 +16,7 @@ import { createDispatcher } from './dispatcher.js';
 import type { Exchange, RedirectRecord, RetryRecord } from './exchange.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { isRedirect, nextHop } from './redirects.js';
-import { parseRetryAfter } from './retry-after.js';
+import { rateLimitDecision } from './rate-limit.js';
 import type { TransportError } from './transport-errors.js';
 import { createWire, type WireResult } from './wire.js';
 
@@ -280,23 +280,23 @@ export function createClient(options: ClientOptions): ScimClient {
       }
 
       if (status === 429) {
-        const waitMs = parseRetryAfter(attempt.retryAfter);
-        const retryAfter = attempt.retryAfter ?? '';
-        const untilDeadline = options.deadline !== undefined ? options.deadline - Date.now() : Infinity;
-        if (waitMs === undefined) {
-          notes.push(`429 without a usable Retry-After (${retryAfter || 'missing'}); Okta would wait 5 minutes; not retried`);
-        } else if (retries.length >= rateLimitRetries) {
-          notes.push(`429 again after ${retries.length} retries; giving up`);
-        } else if (rateLimitWaited + waitMs > rateLimitWaitMs || waitMs >= untilDeadline) {
-          notes.push(`429 with Retry-After ${retryAfter} (${waitMs} ms): longer than the ${rateLimitWaitMs} ms wait bound or the deadline; not retried`);
-        } else {
-          await sleep(waitMs, closing.signal);
-          rateLimitWaited += waitMs;
-          retries.push({ status, retryAfter, waitedMs: waitMs });
-          notes.push(`429: waited ${waitMs} ms as Retry-After asked, then retried`);
-          continue;
+        const decision = rateLimitDecision({
+          retryAfter: attempt.retryAfter,
+          retriesSoFar: retries.length,
+          waitedSoFarMs: rateLimitWaited,
+          maxRetries: rateLimitRetries,
+          maxWaitMs: rateLimitWaitMs,
+          untilDeadlineMs: options.deadline !== undefined ? options.deadline - Date.now() : Infinity,
+        });
+        if ('giveUp' in decision) {
+          notes.push(decision.giveUp);
+          return finish(firstUrl, attempt);
         }
-        return finish(firstUrl, attempt);
+        await sleep(decision.waitMs, closing.signal);
+        rateLimitWaited += decision.waitMs;
+        retries.push({ status, retryAfter: attempt.retryAfter ?? '', waitedMs: decision.waitMs });
+        notes.push(`429: waited ${decision.waitMs} ms as Retry-After asked, then retried`);
+        continue;
       }
 
       if (isRedirect(status) && maxRedirects > 0) {

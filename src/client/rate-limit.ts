@@ -11,3 +11,28 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (Number.isNaN(at)) return undefined;
   return Math.max(0, at - now);
 }
+
+export interface RateLimitState {
+  /** The Retry-After header of the 429, as received. */
+  retryAfter: string | null | undefined;
+  retriesSoFar: number;
+  waitedSoFarMs: number;
+  maxRetries: number;
+  maxWaitMs: number;
+  /** Time left before the run deadline (Infinity without one). */
+  untilDeadlineMs: number;
+}
+
+/** Whether to wait out a 429 (Okta waits Retry-After, §1.5 of the IdP notes), and what to say if not. */
+export function rateLimitDecision(state: RateLimitState): { waitMs: number } | { giveUp: string } {
+  const waitMs = parseRetryAfter(state.retryAfter);
+  const shown = state.retryAfter ?? '';
+  if (waitMs === undefined) {
+    return { giveUp: `429 without a usable Retry-After (${shown || 'missing'}); Okta would wait 5 minutes; not retried` };
+  }
+  if (state.retriesSoFar >= state.maxRetries) return { giveUp: `429 again after ${state.retriesSoFar} retries; giving up` };
+  if (state.waitedSoFarMs + waitMs > state.maxWaitMs || waitMs >= state.untilDeadlineMs) {
+    return { giveUp: `429 with Retry-After ${shown} (${waitMs} ms): longer than the ${state.maxWaitMs} ms wait bound or the deadline; not retried` };
+  }
+  return { waitMs };
+}

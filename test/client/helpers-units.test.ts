@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { interpretBody, jsonNestingDepth, looksLikeJson, truncateForRecord } from '../../src/client/body.js';
 import { createRedactor, REDACTED } from '../../src/client/redact.js';
 import { nextHop } from '../../src/client/redirects.js';
-import { parseRetryAfter } from '../../src/client/retry-after.js';
+import { parseRetryAfter } from '../../src/client/rate-limit.js';
 import { classifyFailure } from '../../src/client/transport-errors.js';
 
 describe('redactor', () => {
