@@ -3,7 +3,9 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { CheckDef, SuiteFile } from './suite-format.js';
+import { compilePattern } from './assert.js';
 import { ConfigError } from './errors.js';
+import { checkSelector } from './select.js';
 import { templateNames } from './template.js';
 
 export interface LoadedSuite {
@@ -159,6 +161,30 @@ export async function resolveSuites(names: string[] = []): Promise<LoadedSuite[]
   return loaded;
 }
 
+/** Selectors and `matches` patterns must parse: a typo should stop the run at load time, not fail a check. */
+function checkExpressions(check: CheckDef, file: string): void {
+  const where = `${file}: check "${check.id}"`;
+  for (const step of check.steps) {
+    const predicates = [...(step.expect ?? []), ...(step.onlyIf ? [step.onlyIf] : [])];
+    const selectors = [...Object.values(step.capture ?? {}), ...predicates.flatMap((a) => ('that' in a ? [a.that] : []))];
+    for (const selector of selectors) {
+      try {
+        checkSelector(selector);
+      } catch (err) {
+        throw new ConfigError(`${where}: ${(err as Error).message}`);
+      }
+    }
+    for (const a of predicates) {
+      if (!('matches' in a) || a.matches === undefined) continue;
+      try {
+        compilePattern(a.matches);
+      } catch {
+        throw new ConfigError(`${where}: "matches" is not a valid regular expression: ${a.matches}`);
+      }
+    }
+  }
+}
+
 /** Every template name a check uses ({{name}} in requests, assertions, captures' inputs, conditions). */
 function namesUsedBy(check: CheckDef): Set<string> {
   const names = new Set<string>();
@@ -203,6 +229,7 @@ export function validateSuiteSet(loaded: LoadedSuite[]): void {
       if (!defined.has(name)) throw new ConfigError(`${file}: variable {{${name}}} is used but never defined`);
     }
     for (const check of suite.checks) {
+      checkExpressions(check, file);
       for (const name of namesUsedBy(check)) {
         if (!defined.has(name)) throw new ConfigError(`${file}: check "${check.id}" uses {{${name}}}, which no variable or capture of the suite defines`);
       }
