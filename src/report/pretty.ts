@@ -133,7 +133,9 @@ export function renderPretty(result: RunResult, options: PrettyOptions = {}): st
     out.push(`${paint.bold(suite.id)}  ${paint.dim(suite.title)}`);
     for (const check of suite.checks) {
       out.push(checkLine(check, idWidth, titleWidth, paint));
-      if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, !options.verbose));
+      // Warnings and known failures get the short form (what and why); failures also get the exchange showing it.
+      const full = check.status === 'failed' && !options.verbose;
+      if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, full));
       if (options.verbose) {
         check.exchanges.forEach((ex, i) => out.push(renderExchange(ex, i, '      ', paint, bodyChars)));
       }
