@@ -65,6 +65,15 @@ describe('valid payloads', () => {
     expect(validateScim('User', user)).toEqual({ valid: true, errors: [] });
   });
 
+  it('the generic ListResponse checks each entry against the kind its schemas names', () => {
+    const list = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 3,
+      Resources: [load('valid', 'resource-type-user.json'), { ...load('valid', 'resource-type-user.json'), endpoint: 5 }, { ...load('valid', 'group.json'), id: '' }],
+    };
+    expect(validateScim('ListResponse', list).errors).toEqual(['/Resources/1/endpoint: must be string, got number 5 (endpoint is relative to the base URL, e.g. "/Users")', '/Resources/2/id: must not be empty']);
+  });
+
   it('a projected response (attributes=emails) may omit userName but not id', () => {
     const projected = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u1', emails: [{ value: 'a@example.com' }] };
     expect(validateScim('User', projected).errors).toEqual(['/userName: is required but missing']);

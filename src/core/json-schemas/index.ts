@@ -71,9 +71,16 @@ export function scimJsonSchemas(variant: SchemaVariant = 'response'): Record<Sch
   return {
     User: userResourceSchema(mode),
     Group: groupResourceSchema(mode),
-    ListResponse: listResponseSchema(),
-    UserListResponse: listResponseSchema(idOf(variant, 'User')),
-    GroupListResponse: listResponseSchema(idOf(variant, 'Group')),
+    ListResponse: listResponseSchema({
+      byUrn: {
+        [USER_SCHEMA]: idOf(variant, 'User'),
+        [GROUP_SCHEMA]: idOf(variant, 'Group'),
+        [RESOURCE_TYPE_SCHEMA]: idOf(variant, 'ResourceType'),
+        [SCHEMA_SCHEMA]: idOf(variant, 'Schema'),
+      },
+    }),
+    UserListResponse: listResponseSchema({ ref: idOf(variant, 'User') }),
+    GroupListResponse: listResponseSchema({ ref: idOf(variant, 'Group') }),
     Error: errorSchema(),
     ServiceProviderConfig: serviceProviderConfigSchema(),
     ResourceType: resourceTypeSchema(),

@@ -19,8 +19,21 @@ const scimTypeNames: Record<ScimType, true> = {
 };
 export const SCIM_TYPES = Object.keys(scimTypeNames) as ScimType[];
 
-/** A ListResponse; `itemRef` is the $id of the schema every entry of Resources must match. */
-export function listResponseSchema(itemRef?: string): JsonSchema {
+/**
+ * A ListResponse. `items` is what every entry of Resources must match: a $ref to one kind, or for the generic
+ * list, entries are checked against the kind their own `schemas` names (`byUrn`: URN → $id), others only as objects.
+ */
+export function listResponseSchema(items: { ref: string } | { byUrn: Record<string, string> }): JsonSchema {
+  const entry: JsonSchema =
+    'ref' in items
+      ? { $ref: items.ref }
+      : {
+          type: 'object',
+          allOf: Object.entries(items.byUrn).map(([urn, ref]) => ({
+            if: { type: 'object', properties: { schemas: { type: 'array', contains: { const: urn } } }, required: ['schemas'] },
+            then: { $ref: ref },
+          })),
+        };
   return {
     type: 'object',
     properties: {
@@ -28,7 +41,7 @@ export function listResponseSchema(itemRef?: string): JsonSchema {
       totalResults: { type: 'integer', minimum: 0 },
       startIndex: { type: 'integer', minimum: 1, scimHint: 'startIndex is 1-based' },
       itemsPerPage: { type: 'integer', minimum: 0 },
-      Resources: { type: 'array', items: itemRef ? { $ref: itemRef } : { type: 'object' } },
+      Resources: { type: 'array', items: entry },
     },
     required: ['schemas', 'totalResults'],
     // RFC 7644 §3.4.2: Resources is REQUIRED when totalResults is non-zero.
