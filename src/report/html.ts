@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckStatus, RunResult } from '../runner/results.js';
+import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
 import { STATUS_LABEL, STATUS_ORDER, formatMs, latencySvg, suiteBarsSvg } from './html/charts.js';
 import { checkBlock } from './html/checks.js';
 import { operationLatencies } from './html/latency.js';
@@ -46,12 +46,30 @@ function headerSection(result: RunResult): SafeHtml {
   const verdict = verdictOf(result);
   const started = new Date(result.startedAt);
   const startedText = Number.isNaN(started.getTime()) ? result.startedAt : started.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
-  return html`<header class="run"><div><h1>scim-check report</h1><p class="run-meta">Target <span class="url">${result.target.url}</span>${result.target.embedded ? ' (embedded reference server)' : ''}<br>Started ${startedText} · took ${formatMs(result.ms)} · ${result.tool.name} ${result.tool.version}</p></div><div class="verdict ${verdict.className}" id="verdict">${verdict.text}</div></header>${result.fatal ? html`<p class="fatal" id="fatal">${result.fatal}</p>` : null}<ul class="counts">${COUNT_KEYS.map(({ key, status }) => html`<li class="${status}"><span class="num">${result.counts[key]}</span>${STATUS_LABEL[status]}</li>`)}</ul>`;
+  return html`<header class="run"><div><h1>scim-check report</h1><p class="run-meta">Target <span class="url">${result.target.url}</span>${result.target.embedded ? ' (embedded reference server)' : ''}<br>Started ${startedText} · took ${formatMs(result.ms)} · ${result.tool.name} ${result.tool.version}</p></div><div class="verdict ${verdict.className}" id="verdict">${verdict.text}</div></header>${result.fatal ? html`<p class="fatal" id="fatal">${result.fatal}</p>` : null}${runNotes(result)}<ul class="counts">${COUNT_KEYS.map(({ key, status }) => html`<li class="${status}"><span class="num">${result.counts[key]}</span>${STATUS_LABEL[status]}</li>`)}</ul>`;
+}
+
+/** Why a run may be incomplete, and the runner's notes, right under the verdict where they cannot be missed. */
+function runNotes(result: RunResult): SafeHtml | null {
+  const notes = [
+    result.interrupted ? 'The run was interrupted: checks stopped early (cleanup still ran).' : undefined,
+    result.deadlineReached ? 'The deadline stopped the run before every check had run.' : undefined,
+    ...(result.notes ?? []),
+  ].filter((note): note is string => note !== undefined);
+  return notes.length ? html`<ul class="run-notes">${notes.map((note) => html`<li>${note}</li>`)}</ul>` : null;
 }
 
 function suitesSection(result: RunResult): SafeHtml {
   if (result.suites.length === 0) return html`<h2>Suites</h2><p class="muted">No suite ran.</p>`;
   return html`<h2>Suites</h2>${legend(STATUS_ORDER)}<div class="chart-wrap">${suiteBarsSvg(result.suites)}</div>`;
+}
+
+/** "2 failed, 1 skipped" */
+function breakdown(checks: readonly CheckResult[]): string {
+  return STATUS_ORDER.map((status) => [status, checks.filter((c) => c.status === status).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([status, count]) => `${count} ${STATUS_LABEL[status]}`)
+    .join(', ');
 }
 
 function oinSection(result: RunResult): SafeHtml {
@@ -65,8 +83,8 @@ function oinSection(result: RunResult): SafeHtml {
   const ready = suite.checks.length > 0 && blocking.length === 0;
   const summary = ready
     ? `All ${suite.checks.length} steps of Okta's SPEC test pass: an OIN submission would pass this test.`
-    : `${blocking.length} of ${suite.checks.length} steps of Okta's SPEC test do not pass: an OIN submission would fail.`;
-  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>Step</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${suite.checks.map((check, i) => html`<tr class="oin-step" data-status="${check.status}"><td class="step">${i + 1}</td><td><a href="#${checkAnchor(suiteIndex, i)}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`)}</tbody></table>`;
+    : `${blocking.length} of ${suite.checks.length} steps of Okta's SPEC test did not pass (${breakdown(blocking)}): an OIN submission would fail.`;
+  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${suite.checks.map((check, i) => html`<tr class="oin-step" data-status="${check.status}"><td class="step">${i + 1}</td><td><a href="#${checkAnchor(suiteIndex, i)}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`)}</tbody></table>`;
 }
 
 function latencySection(result: RunResult): SafeHtml {

@@ -49,11 +49,13 @@ describe('operation latency', () => {
     expect(rows.reduce((sum, r) => sum + r.count, 0)).toBe(failingRun().suites.flatMap((s) => s.checks.flatMap((c) => c.exchanges)).length);
   });
 
-  it('spans the latencies with a log axis in whole decades', () => {
+  it('spans the latencies with a log axis from a decade to a 1-2-5 bound', () => {
     expect(logAxis([4, 77, 10_000])).toEqual({ lo: 1, hi: 10_000, ticks: [1, 10, 100, 1000, 10_000] });
-    expect(logAxis([0.25, 3])).toEqual({ lo: 0.1, hi: 10, ticks: [0.1, 1, 10] });
-    expect(logAxis([0, 0])).toEqual({ lo: 1, hi: 10, ticks: [1, 10] });
-    expect(logAxis([])).toEqual({ lo: 1, hi: 10, ticks: [1, 10] });
+    expect(logAxis([0.7, 12])).toEqual({ lo: 0.1, hi: 20, ticks: [0.1, 1, 10, 20] });
+    expect(logAxis([3, 480])).toEqual({ lo: 1, hi: 500, ticks: [1, 10, 100, 500] });
+    expect(logAxis([0.25, 3])).toEqual({ lo: 0.1, hi: 5, ticks: [0.1, 1, 5] });
+    expect(logAxis([0, 0])).toEqual({ lo: 1, hi: 2, ticks: [1, 2] });
+    expect(logAxis([])).toEqual({ lo: 1, hi: 2, ticks: [1, 2] });
   });
 });
 
@@ -112,7 +114,7 @@ describe('renderHtml', () => {
     expect(rows.map((r) => r[2])).toEqual(Array.from({ length: 12 }, (_, i) => String(i + 1)));
     expect(rows[0]?.[3]).toBe('Test Users endpoint');
     expect(rows[7]?.[1]).toBe('failed');
-    expect(page).toContain('1 of 12 steps of Okta&#39;s SPEC test do not pass');
+    expect(page).toContain('1 of 12 steps of Okta&#39;s SPEC test did not pass (1 failed): an OIN submission would fail.');
     expect(renderHtml(passingRun())).toContain('an OIN submission would pass this test');
   });
 
@@ -129,6 +131,18 @@ describe('renderHtml', () => {
   it('says which resources were left on the target and how to remove them', () => {
     expect(page).toContain('left on the target:');
     expect(page).toContain(`DELETE ${BASE_URL}/Users/duplicate`);
+  });
+
+  it('says when the run was cut short, and shows the runner notes', () => {
+    const run = failingRun();
+    run.interrupted = true;
+    run.deadlineReached = true;
+    run.notes = ['--read-only left out 12 checks that write'];
+    const out = renderHtml(run);
+    expect(out).toContain('<ul class="run-notes"><li>The run was interrupted');
+    expect(out).toContain('<li>The deadline stopped the run before every check had run.</li>');
+    expect(out).toContain('<li>--read-only left out 12 checks that write</li>');
+    expect(page).not.toContain('<ul class="run-notes">');
   });
 
   it('mentions the transport error of a timed-out request', () => {

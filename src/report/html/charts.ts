@@ -58,18 +58,22 @@ export function suiteBarsSvg(suites: readonly SuiteResult[]): SafeHtml {
 }
 
 /**
- * A log-scale axis in whole decades covering every value: latencies span orders of magnitude (one timeout next
- * to 5 ms reads), and a linear axis would flatten everything but the outlier.
+ * A log-scale axis from a whole decade up to 1, 2 or 5 × 10^k covering every value: latencies span orders of
+ * magnitude (one timeout next to 5 ms reads), and a linear axis would flatten everything but the outlier.
  */
 export function logAxis(values: readonly number[]): { lo: number; hi: number; ticks: number[] } {
   const positive = values.filter((v) => v > 0 && Number.isFinite(v));
   const min = Math.max(0.1, Math.min(...positive, 1));
   const max = Math.max(...positive, 1);
   const loExp = Math.floor(Math.log10(min));
-  const hiExp = Math.max(loExp + 1, Math.ceil(Math.log10(max)));
+  const decade = (e: number) => Number((10 ** e).toPrecision(1));
+  const lo = decade(loExp);
+  const topExp = Math.floor(Math.log10(max));
+  const hi = [1, 2, 5, 10].map((f) => Number((f * 10 ** topExp).toPrecision(1))).find((v) => v >= max && v > lo) ?? decade(topExp + 1);
   const ticks: number[] = [];
-  for (let e = loExp; e <= hiExp; e += 1) ticks.push(Number((10 ** e).toPrecision(1)));
-  return { lo: ticks[0] ?? 1, hi: ticks[ticks.length - 1] ?? 10, ticks };
+  for (let e = loExp; decade(e) <= hi; e += 1) ticks.push(decade(e));
+  if (ticks[ticks.length - 1] !== hi) ticks.push(hi);
+  return { lo, hi, ticks };
 }
 
 function formatTick(ms: number): string {
