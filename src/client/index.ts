@@ -2,6 +2,7 @@
  * The conformance runner's HTTP client: global fetch over a keep-alive undici dispatcher, with credentials,
  * timeouts, a body cap, hand-followed redirects, polite 429 waits, and a transcript redacted at capture time.
  */
+import { setMaxListeners } from 'node:events';
 import { toolVersion } from '../cli/version.js';
 import {
   createAuthenticator,
@@ -119,16 +120,18 @@ function withoutHeaders(headers: Record<string, string>, lowerNames: Set<string>
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !lowerNames.has(name.toLowerCase())));
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
+    if (signal.aborted) return resolve(false);
+    const timer = setTimeout(() => finish(true), ms);
+    const onAbort = (): void => finish(false);
+    function finish(completed: boolean): void {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
+      signal.removeEventListener('abort', onAbort);
+      resolve(completed);
     }
-    signal.addEventListener('abort', done, { once: true });
+    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -164,13 +167,15 @@ export function createClient(options: ClientOptions): ScimClient {
     ...(options.proxy ? { proxy: options.proxy } : {}),
   });
   const closing = new AbortController();
+  // Every concurrent 429 wait listens on it; that many listeners is expected, not a leak.
+  setMaxListeners(0, closing.signal);
 
   /** Credentials never follow a redirect to another origin: these headers are dropped there. */
   const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...Object.keys(extraHeaders).map((n) => n.toLowerCase())]);
 
   const fetchToken = async (config: OAuth2ClientCredentials): Promise<{ accessToken: string; expiresInS?: number }> => {
     const { headers, body } = tokenRequest(config);
-    const attempt = await attemptOnce({ method: 'POST', url: new URL(config.tokenUrl), headers, body, timeoutMs });
+    const attempt = await wire.send({ method: 'POST', url: new URL(config.tokenUrl), headers, body, timeoutMs });
     if (attempt.error) throw new TokenFailure(`token request failed: ${attempt.error.message}`);
     const json = attempt.response?.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
     if (attempt.response?.status !== 200 || typeof json?.access_token !== 'string') {
@@ -180,7 +185,7 @@ export function createClient(options: ClientOptions): ScimClient {
     const expires = Number(json.expires_in);
     return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
   };
-  const attemptOnce = createWire({
+  const wire = createWire({
     dispatcher,
     redactor,
     closing: closing.signal,
@@ -261,7 +266,7 @@ export function createClient(options: ClientOptions): ScimClient {
     let refreshedToken = false;
     const perRequestTimeout = request.timeoutMs ?? timeoutMs;
     for (;;) {
-      const attempt = await attemptOnce({ method: hopMethod, url, headers: hopHeaders, body: hopBody, timeoutMs: perRequestTimeout });
+      const attempt = await wire.send({ method: hopMethod, url, headers: hopHeaders, body: hopBody, timeoutMs: perRequestTimeout });
       const status = attempt.response?.status;
       if (attempt.error || status === undefined) return finish(firstUrl, attempt);
 
@@ -292,7 +297,9 @@ export function createClient(options: ClientOptions): ScimClient {
           notes.push(decision.giveUp);
           return finish(firstUrl, attempt);
         }
-        await sleep(decision.waitMs, closing.signal);
+        if (!(await sleep(decision.waitMs, closing.signal))) {
+          return finish(firstUrl, { ...attempt, error: { code: 'CLIENT_CLOSED', message: 'the client was closed while waiting out a 429' } });
+        }
         rateLimitWaited += decision.waitMs;
         retries.push({ status, retryAfter: attempt.retryAfter ?? '', waitedMs: decision.waitMs });
         notes.push(`429: waited ${decision.waitMs} ms as Retry-After asked, then retried`);
@@ -345,6 +352,7 @@ export function createClient(options: ClientOptions): ScimClient {
     redact: (text) => redactor.redact(text),
     async close() {
       closing.abort();
+      wire.abortAll();
       await dispatcher.destroy().catch(() => undefined);
     },
   };

@@ -25,7 +25,7 @@ export interface WireResult {
 export interface WireOptions {
   dispatcher: Dispatcher;
   redactor: Redactor;
-  /** Aborts everything in flight when the client closes. */
+  /** Set when the client closes: nothing new starts. */
   closing: AbortSignal;
   deadline: number | undefined;
   maxBodyBytes: number;
@@ -57,10 +57,19 @@ function abortFailure(cause: AbortCause, phase: Phase, target: string, budgetMs:
     : { code: 'BODY_STALLED', message: `${target} sent headers but not the whole body within ${budgetMs} ms (${bytes} bytes received; stalled or too slow)` };
 }
 
-export function createWire(options: WireOptions): (request: WireRequest) => Promise<WireResult> {
-  const { dispatcher, redactor, closing, deadline, maxBodyBytes, recordBodyChars, maxJsonDepth } = options;
+export interface Wire {
+  send(request: WireRequest): Promise<WireResult>;
+  /** Aborts every request in flight (they end as CLIENT_CLOSED). */
+  abortAll(): void;
+}
 
-  return async function exchangeOnWire(request: WireRequest): Promise<WireResult> {
+export function createWire(options: WireOptions): Wire {
+  const { dispatcher, redactor, closing, deadline, maxBodyBytes, recordBodyChars, maxJsonDepth } = options;
+  // A set rather than one listener per request on a shared signal: many concurrent sends would trip Node's
+  // listener-leak warning.
+  const inFlight = new Set<() => void>();
+
+  async function send(request: WireRequest): Promise<WireResult> {
     const remaining = deadline !== undefined ? deadline - Date.now() : Infinity;
     if (remaining <= 0) return { error: { code: 'DEADLINE_EXCEEDED', message: 'the run deadline passed before this request could start' } };
     if (closing.aborted) return { error: { code: 'CLIENT_CLOSED', message: 'the client was closed before this request' } };
@@ -75,7 +84,7 @@ export function createWire(options: WireOptions): (request: WireRequest) => Prom
     };
     const timer = setTimeout(() => abort(cause), budget);
     const onClose = (): void => abort('closed');
-    closing.addEventListener('abort', onClose, { once: true });
+    inFlight.add(onClose);
     const progress: BodyProgress = { bytes: 0 };
     let phase: Phase = 'head';
     let response: RecordedResponse | undefined;
@@ -123,7 +132,14 @@ export function createWire(options: WireOptions): (request: WireRequest) => Prom
       return { ...(response ? { response: { ...response, bodyBytes: progress.bytes } } : {}), error: failure };
     } finally {
       clearTimeout(timer);
-      closing.removeEventListener('abort', onClose);
+      inFlight.delete(onClose);
     }
+  }
+
+  return {
+    send,
+    abortAll() {
+      for (const abortOne of [...inFlight]) abortOne();
+    },
   };
 }

@@ -229,6 +229,27 @@ describe('429 and Retry-After', () => {
     expect(ex.notes?.[0]).toMatch(/without a usable Retry-After \(missing\)/);
   });
 
+  it('lets many concurrent sends wait without a listener-leak warning, and close() cuts a wait short', async () => {
+    mock.use(http.get(`${BASE}/Users`, () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '5' } })));
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.message);
+    };
+    process.on('warning', onWarning);
+    const c = client();
+    const started = Date.now();
+    const pending = Promise.all(Array.from({ length: 15 }, () => c.send({ method: 'GET', url: '/Users' })));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await c.close();
+    const exchanges = await pending;
+    process.off('warning', onWarning);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(exchanges.map((ex) => ex.error?.code)).toEqual(new Array(15).fill('CLIENT_CLOSED'));
+    expect(exchanges[0]?.response?.status).toBe(429);
+    expect(exchanges[0]?.retries).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+
   it('gives up after the configured number of retries', async () => {
     const calls = rateLimited(100, '0');
     const ex = await client({ rateLimit: { maxRetries: 3 } }).send({ method: 'GET', url: '/Users' });

@@ -65,6 +65,26 @@ describe('connections', () => {
   });
 });
 
+describe('concurrency', () => {
+  it('serves many concurrent sends without a listener-leak warning', async () => {
+    const server = await jsonServer();
+    const c = client(server.url);
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on('warning', onWarning);
+    try {
+      const exchanges = await Promise.all(Array.from({ length: 40 }, (_, i) => c.send({ method: 'GET', url: `/Users/${i}` })));
+      expect(exchanges.map((ex) => ex.response?.status)).toEqual(new Array(40).fill(200));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((w) => w.message)).toEqual([]);
+  });
+});
+
 describe('timeouts, deadline and close', () => {
   it('a per-request timeout override applies to that send only', async () => {
     const running = await start('never-answers');
