@@ -170,6 +170,16 @@ export function createClient(options: ClientOptions): ScimClient {
   // Every concurrent 429 wait listens on it; that many listeners is expected, not a leak.
   setMaxListeners(0, closing.signal);
 
+  const wire = createWire({
+    dispatcher,
+    redactor,
+    closing: closing.signal,
+    deadline: options.deadline,
+    maxBodyBytes,
+    recordBodyChars,
+    maxJsonDepth,
+  });
+
   /** Credentials never follow a redirect to another origin: these headers are dropped there. */
   const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...Object.keys(extraHeaders).map((n) => n.toLowerCase())]);
 
@@ -185,15 +195,6 @@ export function createClient(options: ClientOptions): ScimClient {
     const expires = Number(json.expires_in);
     return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
   };
-  const wire = createWire({
-    dispatcher,
-    redactor,
-    closing: closing.signal,
-    deadline: options.deadline,
-    maxBodyBytes,
-    recordBodyChars,
-    maxJsonDepth,
-  });
   const auth = createAuthenticator(options.auth, fetchToken, (secret) => redactor.addSecret(secret));
   for (const secret of auth.secrets) redactor.addSecret(secret);
 
