@@ -151,9 +151,9 @@ export const OPTION_SPECS = {
   token: { file: 'token', flag: 'token', flagName: '--token', env: 'SCIM_CHECK_TOKEN', kind: 'string' },
   basic: { file: 'basic', flag: 'basic', flagName: '--basic', env: 'SCIM_CHECK_BASIC', kind: 'basic' },
   tokenUrl: { file: 'oauth.tokenUrl', flag: 'oauthTokenUrl', flagName: '--oauth-token-url', env: 'SCIM_CHECK_OAUTH_TOKEN_URL', kind: 'url' },
-  clientId: { file: 'oauth.clientId', flag: 'clientId', flagName: '--client-id', env: 'SCIM_CHECK_CLIENT_ID', kind: 'string' },
-  clientSecret: { file: 'oauth.clientSecret', flag: 'clientSecret', flagName: '--client-secret', env: 'SCIM_CHECK_CLIENT_SECRET', kind: 'string' },
-  scope: { file: 'oauth.scope', flag: 'scope', flagName: '--scope', env: 'SCIM_CHECK_SCOPE', kind: 'string' },
+  clientId: { file: 'oauth.clientId', flag: 'clientId', flagName: '--client-id', env: 'SCIM_CHECK_OAUTH_CLIENT_ID', kind: 'string' },
+  clientSecret: { file: 'oauth.clientSecret', flag: 'clientSecret', flagName: '--client-secret', env: 'SCIM_CHECK_OAUTH_CLIENT_SECRET', kind: 'string' },
+  scope: { file: 'oauth.scope', flag: 'scope', flagName: '--scope', env: 'SCIM_CHECK_OAUTH_SCOPE', kind: 'string' },
   headers: { file: 'headers', flag: 'header', flagName: '--header', kind: 'headers' },
   suites: { file: 'suites', flag: 'suite', flagName: '--suite', env: 'SCIM_CHECK_SUITES', kind: 'pathList' },
   only: { file: 'only', flag: 'only', flagName: '--only', env: 'SCIM_CHECK_ONLY', kind: 'list' },
@@ -329,7 +329,7 @@ export interface ResolveInput {
  * order of precedence. Pure: no file or network access, `env` is passed in. Lists replace lower layers, except
  * `headers` (merged by name) and `allowFailures` (united). Credentials come whole from the highest layer that
  * sets any (token, basic or oauth token URL); OAuth's other fields may come from lower layers, so a file can name
- * the token endpoint and client id while the secret arrives in SCIM_CHECK_CLIENT_SECRET.
+ * the token endpoint and client id while the secret arrives in SCIM_CHECK_OAUTH_CLIENT_SECRET.
  * Throws ConfigIssuesError listing every problem found.
  */
 export function resolveOptions(input: ResolveInput): ResolvedOptions {
@@ -446,8 +446,8 @@ function resolveAuth(layers: Layer[], valueIn: ValueIn, pick: Pick, issues: Conf
     const clientSecret = pick<string>('clientSecret');
     const scope = pick<string>('scope');
     const missing = [
-      clientId === undefined && '--client-id, SCIM_CHECK_CLIENT_ID or oauth.clientId',
-      clientSecret === undefined && '--client-secret, SCIM_CHECK_CLIENT_SECRET or oauth.clientSecret',
+      clientId === undefined && '--client-id, SCIM_CHECK_OAUTH_CLIENT_ID or oauth.clientId',
+      clientSecret === undefined && '--client-secret, SCIM_CHECK_OAUTH_CLIENT_SECRET or oauth.clientSecret',
     ].filter((m): m is string => Boolean(m));
     if (missing.length > 0) {
       issues.push({ where: layer.where('tokenUrl'), message: `OAuth client credentials also need ${missing.join(', and ')}` });

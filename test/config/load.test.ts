@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CONFIG_FILE_NAME, ConfigIssuesError, loadConfig, parseConfigText, resolveOptions, starterConfig, validateConfigData } from '../../src/config/index.js';
+import { CONFIG_FILE_NAME, ConfigIssuesError, OPTION_SPECS, loadConfig, parseConfigText, resolveOptions, starterConfig, validateConfigData } from '../../src/config/index.js';
 
 let dir: string;
 beforeEach(() => {
@@ -110,5 +110,25 @@ describe('starter config', () => {
     const starter = JSON.parse(starterConfig()) as Record<string, unknown>;
     expect(starter.token).toBe('$env:SCIM_TOKEN');
     expect(Object.keys(starter).filter((k) => k.startsWith('//')).length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+describe('documentation', () => {
+  it('keeps the README example a valid config file', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Configuration file'));
+    const example = /```json\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const loaded = { path: '/repo/scim-check.config.json', data: parseConfigText(example!, 'README example') };
+    const options = resolveOptions({ env: { SCIM_CLIENT_SECRET: 's' }, file: loaded, reporterNames: ['pretty', 'junit', 'html'] });
+    expect(options.auth).toMatchObject({ kind: 'oauth2', clientSecret: 's' });
+    expect(options.suites).toContain('/repo/suites/our-extras.json');
+  });
+
+  it('names every variable SCIM_CHECK_ plus the config key in upper snake case', () => {
+    for (const spec of Object.values(OPTION_SPECS) as { file: string; env?: string }[]) {
+      if (spec.file === 'headers') continue;
+      expect(spec.env).toBe(`SCIM_CHECK_${spec.file.replace('.', '_').replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase()}`);
+    }
   });
 });

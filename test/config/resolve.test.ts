@@ -119,7 +119,7 @@ describe('resolveOptions', () => {
 
     it('assembles OAuth client credentials across layers', () => {
       const options = resolve({
-        env: { SCIM_CHECK_CLIENT_SECRET: 's3cret' },
+        env: { SCIM_CHECK_OAUTH_CLIENT_SECRET: 's3cret' },
         file: file({ oauth: { tokenUrl: 'https://idp.example/oauth2/token', clientId: 'scim-check', scope: 'scim' } }),
       });
       expect(options.auth).toEqual({ kind: 'oauth2', tokenUrl: 'https://idp.example/oauth2/token', clientId: 'scim-check', clientSecret: 's3cret', scope: 'scim' });
@@ -129,7 +129,7 @@ describe('resolveOptions', () => {
 
     it('says what OAuth still needs', () => {
       const issues = issuesOf({ flags: { oauthTokenUrl: 'https://idp.example/token', clientId: 'a' } });
-      expect(issues).toEqual([{ where: '--oauth-token-url', message: expect.stringContaining('--client-secret, SCIM_CHECK_CLIENT_SECRET or oauth.clientSecret') }]);
+      expect(issues).toEqual([{ where: '--oauth-token-url', message: expect.stringContaining('--client-secret, SCIM_CHECK_OAUTH_CLIENT_SECRET or oauth.clientSecret') }]);
     });
 
     it('rejects two kinds of credentials in one layer', () => {
