@@ -41,8 +41,16 @@ export interface SuiteFile {
   userAgent?: string;
   /** Included in every run that selects suites by name (e.g. the transport check), unless --only narrows the run. */
   always?: boolean;
+  /**
+   * Read the server's discovery endpoints before the first check (src/runner/discovery.ts): checks' `requires`
+   * are decided from the advertised features, and `gen*` variables hold data generated from the served schemas.
+   */
+  discovery?: boolean;
   checks: CheckDef[];
 }
+
+/** Optional features a check of a discovery suite can require (ServiceProviderConfig flags, a User extension). */
+export type Feature = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag' | 'extension';
 
 export interface CheckDef {
   /** Globally unique, "<suite>/<name>", e.g. "okta-spec/create-user". */
@@ -63,6 +71,8 @@ export interface CheckDef {
   variant?: string;
   /** Failures of this check are reported as warnings and never fail the run (e.g. plain-http transport). */
   warnOnly?: boolean;
+  /** In a discovery suite: run only when the server advertises these features (else skipped with the reason). */
+  requires?: Feature[];
   steps: StepDef[];
 }
 

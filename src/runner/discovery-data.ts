@@ -1,0 +1,184 @@
+/**
+ * Test data generated from discovered schemas (RFC 7643 §7): a User or Group body that satisfies the server's
+ * required attributes, types, canonical values and mutability, including every attribute of its extensions, so
+ * the rfc suite works on a server with custom attributes. Pure: randomness comes from the caller.
+ */
+import type { AttributeDef, SchemaDef } from '../core/schema/types.js';
+import { ENTERPRISE_USER_SCHEMA } from '../core/schema/urns.js';
+
+/** A resource type as the generator needs it: its core schema and its extensions (with `required`). */
+export interface GenerationModel {
+  core: SchemaDef;
+  extensions: { schema: SchemaDef; required: boolean }[];
+}
+
+/** Where random text comes from (so tests can make it deterministic). */
+export type RandomText = (length: number) => string;
+
+export interface GeneratedResource {
+  /** The POST body. */
+  body: Record<string, unknown>;
+  /** The part of the body a conforming server returns unchanged (for a `contains` assertion). */
+  expect: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+/** Core User attributes the generator fills even when optional: the ones every IdP sends. */
+const USUAL_USER_ATTRIBUTES = new Set(['userName', 'name', 'displayName', 'emails', 'active', 'title', 'password']);
+const USUAL_GROUP_ATTRIBUTES = new Set(['displayName']);
+
+const writable = (a: AttributeDef): boolean => a.mutability !== 'readOnly';
+/** Returned unchanged in a default GET: not write-only, not returned only on request. */
+const echoed = (a: AttributeDef): boolean => a.mutability !== 'writeOnly' && a.returned !== 'never' && a.returned !== 'request';
+const lower = (name: string): string => name.toLowerCase();
+
+export interface GenerationContext {
+  prefix: string;
+  domain: string;
+  random: RandomText;
+}
+
+/** A value of the attribute's type; strings carry the run prefix so cleanup and humans can tell them apart. */
+function simpleValue(attr: AttributeDef, ctx: GenerationContext, tag: string): unknown {
+  if (attr.canonicalValues?.length) return attr.canonicalValues[0];
+  switch (attr.type) {
+    case 'boolean':
+      return true;
+    case 'integer':
+      // A unique integer must differ per resource: derive it from the resource's random tag.
+      return attr.uniqueness === 'none' ? 7 : Number.parseInt(tag, 36) % 1_000_000_007;
+    case 'decimal':
+      return 2.5;
+    case 'dateTime':
+      return '2021-06-01T12:00:00Z';
+    case 'binary':
+      return 'c2NpbS1jaGVjaw==';
+    case 'reference':
+      return `https://${ctx.domain}/${ctx.prefix}${tag}`;
+    default:
+      return `${ctx.prefix}${attr.name}-${tag}`;
+  }
+}
+
+/** A complex value: its required sub-attributes plus the plain writable ones. */
+function complexValue(attr: AttributeDef, ctx: GenerationContext, tag: string): Json {
+  const out: Json = {};
+  for (const sub of attr.subAttributes ?? []) {
+    if (!writable(sub) || sub.type === 'complex' || sub.type === 'reference') continue;
+    if (sub.name === 'primary') out[sub.name] = true;
+    else out[sub.name] = sub.multiValued ? [simpleValue(sub, ctx, tag)] : simpleValue(sub, ctx, tag);
+  }
+  return out;
+}
+
+/** The value the generator sends for one attribute, with well-known User attributes given realistic shapes. */
+function valueFor(attr: AttributeDef, ctx: GenerationContext, identity: UserIdentity): unknown {
+  switch (lower(attr.name)) {
+    case 'username':
+      return identity.userName;
+    case 'name':
+      if (attr.type !== 'complex') break;
+      return { givenName: identity.givenName, familyName: identity.familyName, formatted: `${identity.givenName} ${identity.familyName}` };
+    case 'displayname':
+      return identity.displayName;
+    case 'emails':
+      if (attr.type !== 'complex' || !attr.multiValued) break;
+      return [{ value: identity.email, type: 'work', primary: true }];
+    case 'active':
+      if (attr.type === 'boolean') return true;
+      break;
+    case 'password':
+      return `${ctx.random(6)}A9!${ctx.random(6)}`;
+  }
+  if (attr.type === 'complex') return attr.multiValued ? [complexValue(attr, ctx, identity.tag)] : complexValue(attr, ctx, identity.tag);
+  return attr.multiValued ? [simpleValue(attr, ctx, identity.tag)] : simpleValue(attr, ctx, identity.tag);
+}
+
+/** The names that tie one generated user together (userName, e-mail, display name share a tag). */
+export interface UserIdentity {
+  tag: string;
+  userName: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  displayName: string;
+}
+
+export function newIdentity(ctx: GenerationContext): UserIdentity {
+  const tag = ctx.random(10);
+  const givenName = `Rfc${ctx.random(5)}`;
+  const familyName = `Check${ctx.random(7)}`;
+  return {
+    tag,
+    userName: `${ctx.prefix}rfc-${tag}@${ctx.domain}`,
+    email: `${ctx.prefix}rfc-${tag}@${ctx.domain}`,
+    givenName,
+    familyName,
+    displayName: `${ctx.prefix}${givenName} ${familyName}`,
+  };
+}
+
+/** True for the part of a value a server returns unchanged: simple values, and complex ones made of them. */
+function comparable(attr: AttributeDef): boolean {
+  if (!echoed(attr) || attr.multiValued) return false;
+  if (attr.type === 'dateTime' || attr.type === 'decimal' || attr.type === 'binary' || attr.type === 'reference') return false;
+  return attr.type !== 'complex' || (attr.subAttributes ?? []).every((s) => s.type === 'string' || s.type === 'boolean' || s.type === 'integer');
+}
+
+/**
+ * Fills one schema's attributes into `body` (and the comparable ones into `expect`): every required one, plus
+ * the usual ones for core schemas, plus every writable one for extensions (that is the point of the extension).
+ */
+function fillSchema(schema: SchemaDef, usual: Set<string> | 'all', ctx: GenerationContext, identity: UserIdentity): { body: Json; expect: Json } {
+  const body: Json = {};
+  const expect: Json = {};
+  for (const attr of schema.attributes) {
+    if (!writable(attr)) continue;
+    // A reference to another resource (e.g. the enterprise manager) needs an id that exists: leave it out unless required.
+    if (!attr.required && attr.type === 'complex' && (attr.subAttributes ?? []).some((s) => s.type === 'reference' && s.name === '$ref') && !attr.multiValued) continue;
+    const wanted = attr.required || (usual === 'all' ? true : usual.has(attr.name));
+    if (!wanted) continue;
+    body[attr.name] = valueFor(attr, ctx, identity);
+    if (comparable(attr)) expect[attr.name] = body[attr.name];
+  }
+  return { body, expect };
+}
+
+/** A fresh User (or any resource type whose core schema is given) for POST, with its extensions filled. */
+export function generateResource(model: GenerationModel, kind: 'User' | 'Group', ctx: GenerationContext, identity: UserIdentity = newIdentity(ctx)): GeneratedResource {
+  const usual = kind === 'User' ? USUAL_USER_ATTRIBUTES : USUAL_GROUP_ATTRIBUTES;
+  const core = fillSchema(model.core, usual, ctx, identity);
+  const body: Json = { schemas: [model.core.id], ...core.body };
+  const expect: Json = { ...core.expect };
+  for (const { schema } of model.extensions) {
+    const ext = fillSchema(schema, 'all', ctx, identity);
+    if (Object.keys(ext.body).length === 0) continue;
+    (body['schemas'] as string[]).push(schema.id);
+    body[schema.id] = ext.body;
+    if (Object.keys(ext.expect).length) expect[schema.id] = ext.expect;
+  }
+  return { body, expect };
+}
+
+/** An extension attribute the suite can filter on and change: a writable, returned, single-valued string. */
+export interface ExtensionTarget {
+  schema: string;
+  attribute: string;
+  /** Full path, e.g. "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber". */
+  path: string;
+}
+
+/**
+ * The extension attribute the suite uses for URN-qualified filters and PATCH paths: a custom extension's
+ * attribute first (that is what the server added), else the Enterprise extension's employeeNumber.
+ */
+export function extensionTarget(model: GenerationModel): ExtensionTarget | undefined {
+  const usable = (a: AttributeDef): boolean => a.type === 'string' && !a.multiValued && writable(a) && echoed(a) && !a.canonicalValues?.length;
+  const ordered = [...model.extensions].sort((a, b) => Number(a.schema.id === ENTERPRISE_USER_SCHEMA) - Number(b.schema.id === ENTERPRISE_USER_SCHEMA));
+  for (const { schema } of ordered) {
+    const preferred = schema.attributes.find((a) => a.name === 'employeeNumber' && usable(a)) ?? schema.attributes.find(usable);
+    if (preferred) return { schema: schema.id, attribute: preferred.name, path: `${schema.id}:${preferred.name}` };
+  }
+  return undefined;
+}

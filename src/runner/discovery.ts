@@ -1,0 +1,151 @@
+/**
+ * Discovery-driven suites (a suite with `"discovery": true`, e.g. rfc): before the suite's first check the
+ * runner reads /ServiceProviderConfig, /ResourceTypes and /Schemas (RFC 7644 §4), and this module then
+ *  - decides each check's fate from its `requires` features: advertised → run; not advertised → skipped with the
+ *    reason, except the first such check per feature, which is run as a probe so that a feature that works
+ *    although advertised `false` is reported as a note (a probe's outcome never fails the run);
+ *  - gives every check fresh generated data (`gen*` variables) that follows the discovered schemas;
+ *  - publishes the discovery problems as `discovery*` variables for the checks that assert them.
+ */
+import { randomInt } from 'node:crypto';
+import type { ScimClient } from '../client/index.js';
+import { analyzeDiscovery, type Analysis, type Feature } from './discovery-analysis.js';
+import { extensionTarget, generateResource, newIdentity, type GenerationContext } from './discovery-data.js';
+import type { CheckResult } from './results.js';
+import type { CheckDef } from './suite-format.js';
+import type { TemplateContext } from './template.js';
+
+export { FEATURES, type Feature } from './discovery-analysis.js';
+
+/** Variables a discovery suite may use without defining them (the loader treats them as defined). */
+export const DISCOVERY_VARIABLES = [
+  // refreshed before every check
+  'genUser',
+  'genUserName',
+  'genUserExpect',
+  'genUser2',
+  'genUserName2',
+  'genGroup',
+  'genGroupName',
+  'genGroup2',
+  'genGroupName2',
+  'genExtValue',
+  'genExtValue2',
+  'genExtNewValue',
+  // set once
+  'genExtPath',
+  'genExtSchema',
+  'discoveryConfigProblems',
+  'discoveryResourceTypeProblems',
+  'discoverySchemaProblems',
+  'discoveryFallback',
+] as const;
+
+/** Where each feature is advertised, for skip reasons. */
+const WHERE: Record<Feature, string> = {
+  patch: 'ServiceProviderConfig patch.supported',
+  bulk: 'ServiceProviderConfig bulk.supported',
+  filter: 'ServiceProviderConfig filter.supported',
+  changePassword: 'ServiceProviderConfig changePassword.supported',
+  sort: 'ServiceProviderConfig sort.supported',
+  etag: 'ServiceProviderConfig etag.supported',
+  extension: 'the User resource type\'s schemaExtensions',
+};
+
+const LOWER = 'abcdefghijklmnopqrstuvwxyz';
+const randomLower = (n: number): string => Array.from({ length: n }, () => LOWER[randomInt(LOWER.length)]).join('');
+
+export interface DiscoverySession {
+  readonly analysis: Analysis;
+  /** Refreshes the generated variables; returns a skip reason when the check must not run. */
+  beforeCheck(check: CheckDef): string | undefined;
+  /** Turns a probe's outcome into a skip (with a note when the feature works anyway). */
+  afterCheck(check: CheckDef, result: CheckResult): CheckResult;
+}
+
+async function fetchJson(client: ScimClient, path: string, userAgent: string): Promise<unknown> {
+  const ex = await client.send({ method: 'GET', url: path, headers: { accept: 'application/scim+json', 'user-agent': userAgent } });
+  return ex.response && ex.response.status === 200 ? ex.response.json : undefined;
+}
+
+/** Reads the discovery documents and sets the once-only variables; never throws for a broken server. */
+export async function startDiscovery(client: ScimClient, template: TemplateContext, userAgent: string): Promise<DiscoverySession> {
+  const [config, resourceTypes, schemas] = await Promise.all(
+    ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas'].map((p) => fetchJson(client, p, userAgent)),
+  );
+  return createSession(analyzeDiscovery(config, resourceTypes, schemas), template);
+}
+
+/** The session over an analysis (separate from the fetching so it can be tested without a server). */
+export function createSession(analysis: Analysis, template: TemplateContext, random: (n: number) => string = randomLower): DiscoverySession {
+  const vars = template.vars;
+  const target = extensionTarget(analysis.user);
+  vars.set('discoveryConfigProblems', analysis.configProblems);
+  vars.set('discoveryResourceTypeProblems', analysis.resourceTypeProblems);
+  vars.set('discoverySchemaProblems', analysis.schemaProblems);
+  vars.set('discoveryFallback', analysis.fallback);
+  vars.set('genExtPath', target?.path ?? '');
+  vars.set('genExtSchema', target?.schema ?? '');
+  const probed = new Set<Feature>();
+  const probes = new Map<string, Feature>();
+  let notesGiven = false;
+
+  const refresh = (): void => {
+    const ctx: GenerationContext = { prefix: template.prefix, domain: template.domain, random };
+    const first = newIdentity(ctx);
+    const user = generateResource(analysis.user, 'User', ctx, first);
+    const second = newIdentity(ctx);
+    const user2 = generateResource(analysis.user, 'User', ctx, second);
+    const group = generateResource(analysis.group, 'Group', ctx);
+    const group2 = generateResource(analysis.group, 'Group', ctx);
+    vars.set('genUser', user.body);
+    vars.set('genUserName', first.userName);
+    vars.set('genUserExpect', user.expect);
+    vars.set('genUser2', user2.body);
+    vars.set('genUserName2', second.userName);
+    vars.set('genGroup', group.body);
+    vars.set('genGroupName', group.body['displayName']);
+    vars.set('genGroup2', group2.body);
+    vars.set('genGroupName2', group2.body['displayName']);
+    const extValue = (body: Record<string, unknown>): unknown => (target ? (body[target.schema] as Record<string, unknown> | undefined)?.[target.attribute] : undefined) ?? '';
+    vars.set('genExtValue', extValue(user.body));
+    vars.set('genExtValue2', extValue(user2.body));
+    vars.set('genExtNewValue', `${template.prefix}changed-${random(8)}`);
+  };
+
+  return {
+    analysis,
+    beforeCheck(check) {
+      refresh();
+      const missing = (check.requires ?? []).find((f) => analysis.advertised[f] !== true);
+      if (!missing) return undefined;
+      const reason = `not advertised: ${WHERE[missing]} is ${analysis.advertised[missing] === false ? 'false' : 'absent'}`;
+      // Probe a feature once (and only one the server could plausibly have: never an absent extension).
+      if (missing !== 'extension' && !probed.has(missing)) {
+        probed.add(missing);
+        probes.set(check.id, missing);
+        return undefined;
+      }
+      return reason;
+    },
+    afterCheck(check, result) {
+      let out = result;
+      const feature = probes.get(check.id);
+      if (feature) {
+        const works = result.status === 'passed';
+        out = {
+          ...result,
+          status: 'skipped',
+          skipReason: `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'} (run once as a probe${works ? '' : '; it did not pass, which is no fault'})`,
+          failures: [],
+        };
+        if (works) out.notes = [...(result.notes ?? []), `advertised false but works: ${feature} passed this check; consider advertising ${WHERE[feature]} = true`];
+      }
+      if (!notesGiven && analysis.notes.length) {
+        notesGiven = true;
+        out = { ...out, notes: [...(out.notes ?? []), ...analysis.notes] };
+      }
+      return out;
+    },
+  };
+}
