@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { compilePattern } from './assert.js';
+import { DISCOVERY_VARIABLES } from './discovery.js';
 import { ConfigError } from './errors.js';
 import { checkSelector } from './select.js';
 import { templateNames } from './template.js';
@@ -224,6 +225,7 @@ export function validateSuiteSet(loaded: LoadedSuite[]): void {
 
   for (const { suite, file } of loaded) {
     const defined = new Set(Object.keys(suite.variables ?? {}));
+    if (suite.discovery) for (const name of DISCOVERY_VARIABLES) defined.add(name);
     for (const check of suite.checks) for (const step of check.steps) for (const name of Object.keys(step.capture ?? {})) defined.add(name);
     for (const name of templateNames(suite.variables ?? {})) {
       if (!defined.has(name)) throw new ConfigError(`${file}: variable {{${name}}} is used but never defined`);

@@ -4,6 +4,7 @@ import type { RunningServer, ServerOptions } from '../server/index.js';
 import { toolVersion } from '../cli/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
+import { startDiscovery, type DiscoverySession } from './discovery.js';
 import { DEFAULT_USER_AGENT, runCheck, type CheckEnvironment } from './execute.js';
 import { resolveSuites, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
@@ -388,8 +389,10 @@ async function runSuite(
     registry: ctx.registry,
     stopReason: ctx.stopReason,
   };
+  // Discovery suites read the server's features and schemas first (src/runner/discovery.ts).
+  const discovery = suite.discovery && !setupProblem ? await startDiscovery(ctx.client, template, env.userAgent) : undefined;
   for (const planned of checks) {
-    const result = await runPlanned(planned, env, outcomes, ctx, setupProblem);
+    const result = await runPlanned(planned, env, outcomes, ctx, setupProblem, discovery);
     results.push(result);
     outcomes.get(planned.check.id)!.resolve(result);
     ctx.options.onCheckEnd?.(result);
@@ -403,6 +406,7 @@ async function runPlanned(
   outcomes: Map<string, ReturnType<typeof deferred<CheckResult>>>,
   ctx: SuiteRunContext,
   setupProblem: string | undefined,
+  discovery?: DiscoverySession,
 ): Promise<CheckResult> {
   if (setupProblem) return skipped(planned, setupProblem);
   if (planned.leftOut) return skipped(planned, planned.leftOut);
@@ -412,6 +416,13 @@ async function runPlanned(
   }
   const stop = ctx.stopReason();
   if (stop) return skipped(planned, `not run: ${stop}`);
+  const notAdvertised = discovery?.beforeCheck(planned.check);
+  if (notAdvertised) return skipped(planned, notAdvertised);
   ctx.options.onCheckStart?.({ id: planned.check.id, title: planned.check.title });
-  return runCheck(planned.check, planned.suite.id, env);
+  const result = await runCheck(planned.check, planned.suite.id, env);
+  if (result.status === 'failed' && ctx.options.signal?.aborted) {
+    // Cut short by the interruption: not a verdict on the server.
+    return { ...result, status: 'skipped', skipReason: 'interrupted while running', failures: [] };
+  }
+  return discovery ? discovery.afterCheck(planned.check, result) : result;
 }
