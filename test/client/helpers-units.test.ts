@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { interpretBody, jsonNestingDepth, looksLikeJson, truncateForRecord } from '../../src/client/body.js';
 import { createRedactor, REDACTED } from '../../src/client/redact.js';
@@ -38,6 +39,20 @@ describe('redactor', () => {
     const r = createRedactor(['abc']);
     r.addSecret('abcdef');
     expect(r.redact('xx abcdef yy abc')).toBe(`xx ${REDACTED} yy ${REDACTED}`);
+  });
+
+  it('property: no spelling of any token-like secret survives, wherever it sits in the text', () => {
+    const tokenChars = fc.constantFrom(...'ABCXYZabcxyz0189._~+/=-: "'.split(''));
+    const secretArb = fc.string({ unit: tokenChars, minLength: 8, maxLength: 40 }).filter((s) => !REDACTED.includes(s));
+    fc.assert(
+      fc.property(secretArb, fc.array(fc.string({ maxLength: 20 }), { minLength: 1, maxLength: 6 }), fc.nat(2), (secret, parts, form) => {
+        const spelled = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)][form] ?? secret;
+        const out = createRedactor([secret]).redact(parts.join(spelled));
+        expect(out).not.toContain(secret);
+        expect(out).not.toContain(encodeURIComponent(secret));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('leaves text alone when there are no secrets', () => {
