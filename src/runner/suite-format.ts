@@ -142,7 +142,10 @@ export interface ValueAssertion {
   exists?: boolean;
   notEmpty?: boolean;
   type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object' | 'null';
-  /** Array contains an element deep-equal to this (or, for objects, one that has these fields). */
+  /**
+   * Array contains an element deep-equal to this (or, for objects, one that has these fields); a string contains
+   * this substring; an object has these fields (recursively).
+   */
   contains?: unknown;
   notContains?: unknown;
   /** A regular expression (JavaScript syntax) the string value must match. */
