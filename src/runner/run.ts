@@ -243,6 +243,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
 
   let server: RunningServer | undefined;
   let client: ScimClient | undefined;
+  let stopInFlight: (() => void) | undefined;
   const registry = new CleanupRegistry();
   try {
     if (embedded) {
@@ -270,6 +271,10 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     if (options.ca) clientOptions.ca = options.ca;
     if (options.maxBodyBytes) clientOptions.maxBodyBytes = options.maxBodyBytes;
     client = createClient(clientOptions);
+    // Ctrl-C must not wait for a slow request: closing the client ends whatever is in flight (cleanup has its own).
+    const mainClient = client;
+    stopInFlight = () => void mainClient.close();
+    options.signal?.addEventListener('abort', stopInFlight, { once: true });
 
     const unreachable = await preflight(client, baseUrl);
     if (unreachable) {
@@ -296,6 +301,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     }
     applyAllowedFailures(result.suites, options.allowFailures ?? []);
   } finally {
+    if (stopInFlight) options.signal?.removeEventListener('abort', stopInFlight);
     if (client && registry.size > 0) {
       result.cleanup = await cleanUpWith(client, registry, result.target.url.replace(/\/+$/, ''), options, server?.token);
     }
