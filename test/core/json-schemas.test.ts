@@ -1,7 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectSchemaName, SCHEMA_NAMES, validateScim } from '../../src/core/json-schemas/index.js';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { detectSchemaName, SCHEMA_NAMES, scimJsonSchemas, validateScim } from '../../src/core/json-schemas/index.js';
+import { scimKeywords } from '../../src/core/json-schemas/keywords.js';
 import { isBase64, isDateTime, isUri, isUriReference } from '../../src/core/json-schemas/formats.js';
 import type { SchemaName } from '../../src/runner/suite-format.js';
 
@@ -197,6 +199,18 @@ describe('each defect fails with a readable JSON path', () => {
     for (let i = 0; i < 20_000; i++) attribute = { name: `n${i}`, type: 'complex', multiValued: false, subAttributes: [attribute] };
     const verdict = validateScim('Schema', { id: 'urn:x', attributes: [attribute] });
     expect(typeof verdict.valid).toBe('boolean');
+  });
+});
+
+describe('the schemas themselves', () => {
+  it('are valid JSON Schema 2020-12 (the validator skips this check at start-up)', () => {
+    const ajv = new Ajv2020({ strict: false });
+    for (const keyword of scimKeywords) ajv.addKeyword(keyword);
+    for (const variant of ['response', 'partial', 'request'] as const) {
+      for (const [name, schema] of Object.entries(scimJsonSchemas(variant))) {
+        expect(ajv.validateSchema(schema), `${variant} ${name}: ${ajv.errorsText()}`).toBe(true);
+      }
+    }
   });
 });
 

@@ -90,29 +90,32 @@ export function scimJsonSchemas(variant: SchemaVariant = 'response'): Record<Sch
 }
 
 let ajv: Ajv2020 | undefined;
+const added = new Set<SchemaVariant>();
 const compiled = new Map<string, ValidateFunction>();
 
 function instance(): Ajv2020 {
   if (ajv) return ajv;
-  const created = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false });
+  // validateSchema off: our schemas are fixed and tested, and checking them against the 2020-12 meta-schema
+  // would compile that meta-schema first, the larger part of start-up time.
+  const created = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, validateSchema: false });
   for (const [name, check] of Object.entries(scimFormats)) created.addFormat(name, check);
   for (const keyword of scimKeywords) created.addKeyword(keyword);
   created.addKeyword({ keyword: 'scimHint', schemaType: 'string' });
-  for (const variant of Object.keys(MODES) as SchemaVariant[]) {
-    for (const [name, schema] of Object.entries(scimJsonSchemas(variant))) {
-      created.addSchema({ ...schema, $id: idOf(variant, name as SchemaName) });
-    }
-  }
   ajv = created;
   return created;
 }
 
-/** The compiled validator (compiled on first use, then cached). */
+/** The compiled validator (the variant's schemas added and this one compiled on first use, then cached). */
 function validator(variant: SchemaVariant, name: SchemaName): ValidateFunction {
   const id = idOf(variant, name);
   let fn = compiled.get(id);
   if (!fn) {
-    fn = instance().getSchema(id);
+    const ajvInstance = instance();
+    if (!added.has(variant)) {
+      for (const [key, schema] of Object.entries(scimJsonSchemas(variant))) ajvInstance.addSchema({ ...schema, $id: idOf(variant, key as SchemaName) });
+      added.add(variant);
+    }
+    fn = ajvInstance.getSchema(id);
     if (!fn) throw new Error(`unknown SCIM schema ${name}`);
     compiled.set(id, fn);
   }
