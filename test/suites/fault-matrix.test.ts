@@ -24,52 +24,56 @@ const PARALLEL_RUNS = 6;
 const suitesDir = new URL('../../suites/', import.meta.url);
 const matrixFile = fileURLToPath(new URL('../fault-matrix.md', import.meta.url));
 
-/** Faults → checks that must fail because of them (the checks each fault was written for; more may fail). */
-const EXPECTED: Record<string, string[]> = {
+/**
+ * Fault → the checks that must fail because of it (the first is the check the fault was written for; more may
+ * fail), and what a failure of that first check must show (matched against "assertion → actual"), so a fault
+ * cannot pass the matrix by breaking the check for some unrelated reason.
+ */
+const EXPECTED: Record<string, { fails: string[]; shows: RegExp }> = {
   // catalog-core (the server's examples)
-  'create-returns-200': ['okta-users/create-user', 'okta-groups/create-group', 'okta-groups/provision-members'],
-  '401-without-scim-body': ['okta-spec/bad-credentials'],
-  'userName-case-sensitive': ['okta-users/lookup-ignores-case'],
-  'deactivate-deletes': ['okta-users/deactivate-patch', 'okta-users/deactivate-put'],
-  'list-ignores-count': ['okta-users/page-fields', 'okta-users/import-small-pages'],
+  'create-returns-200': { fails: ['okta-users/create-user', 'okta-groups/create-group', 'okta-groups/provision-members'], shows: /status is 201 → 200/ },
+  '401-without-scim-body': { fails: ['okta-spec/bad-credentials'], shows: /body\.detail is not empty/ },
+  'userName-case-sensitive': { fails: ['okta-users/lookup-ignores-case', 'okta-spec/filter-username-caps'], shows: /totalResults equals 1 → 0/ },
+  'deactivate-deletes': { fails: ['okta-users/deactivate-patch', 'okta-users/deactivate-put'], shows: /status is 200 → 404/ },
+  'list-ignores-count': { fails: ['okta-users/page-fields', 'okta-users/import-small-pages', 'okta-spec/list-users'], shows: /itemsPerPage equals 1/ },
   // catalog-okta
-  'scim-json-charset-rejected': ['okta-users/create-user', 'okta-groups/create-group'],
-  'userName-filter-ignored': ['okta-users/lookup-before-create', 'okta-users/lookup-finds-user'],
-  'users-list-requires-filter': ['okta-spec/ensure-user', 'okta-spec/list-users', 'okta-users/import-okta-pages'],
-  'get-by-id-returns-list': ['okta-spec/get-user', 'okta-spec/read-created-user', 'okta-users/attribute-round-trip'],
-  '404-without-scim-body': ['okta-spec/get-unknown-id', 'okta-spec/unknown-id-status', 'okta-groups/delete-group'],
-  'error-without-status': ['okta-spec/bad-credentials', 'okta-spec/unknown-id-status'],
-  'create-upserts-duplicate': ['okta-spec/duplicate-create'],
-  'startIndex-zero-based': ['okta-users/lookup-finds-user', 'okta-users/import-small-pages'],
-  'create-rejects-readonly-groups': ['okta-users/create-user'],
-  'userName-lowercased': ['okta-users/create-user'],
-  'enterprise-extension-dropped': ['okta-users/attribute-round-trip', 'okta-users/profile-push-put'],
-  'password-returned': ['okta-users/create-user', 'okta-users/password-never-returned'],
-  'totalResults-off-by-one': ['okta-users/import-okta-pages', 'okta-users/import-small-pages', 'okta-users/lookup-finds-user'],
-  'list-ignores-startIndex': ['okta-users/import-small-pages', 'okta-users/page-fields'],
-  'startIndex-not-echoed': ['okta-users/page-fields'],
-  'put-ignores-name': ['okta-users/profile-push-put'],
-  'put-merges': ['okta-users/profile-push-put-clears'],
-  'patch-ignores-urn-path': ['okta-users/profile-push-patch'],
-  'patch-pathless-ignored': ['okta-users/deactivate-patch', 'okta-groups/rename-pathless'],
-  'deactivated-hidden-from-filter': ['okta-users/deactivate-patch', 'okta-users/deactivate-put'],
-  'reactivation-ignored': ['okta-users/reactivate-patch', 'okta-users/reactivate-put'],
-  'put-ignores-active': ['okta-users/deactivate-put'],
-  'group-filter-ignored': ['okta-groups/lookup-before-push', 'okta-groups/lookup-by-name'],
-  'group-create-rejects-empty-members': ['okta-groups/create-group'],
-  'patch-rejects-readonly-id': ['okta-groups/rename-pathless'],
-  'group-add-keeps-first-member': ['okta-groups/add-members'],
-  'group-remove-member-removes-all': ['okta-groups/remove-one-member'],
-  'patch-applies-first-operation-only': ['okta-groups/membership-delta', 'okta-users/profile-push-patch'],
-  'group-replace-members-appends': ['okta-groups/push-now-replace'],
-  'group-replace-empty-ignored': ['okta-groups/push-now-empty'],
-  'exclude-members-ignored': ['okta-groups/read-without-members'],
-  'user-groups-empty': ['okta-groups/user-groups-reflect-membership'],
-  'group-delete-soft': ['okta-groups/delete-group'],
-  'group-delete-deletes-members': ['okta-groups/delete-group'],
-  'group-put-ignores-displayName': ['okta-groups/put-rename'],
-  'group-put-ignores-members': ['okta-groups/put-members'],
-  'group-put-merges-members': ['okta-groups/put-remove-member', 'okta-groups/put-empty-members'],
+  'users-list-requires-filter': { fails: ['okta-spec/ensure-user', 'okta-spec/list-users', 'okta-users/import-okta-pages'], shows: /status is 200 → 400/ },
+  'get-by-id-returns-list': { fails: ['okta-spec/get-user', 'okta-spec/read-created-user', 'okta-users/attribute-round-trip'], shows: /valid SCIM User/ },
+  '404-without-scim-body': { fails: ['okta-spec/get-unknown-id', 'okta-spec/unknown-id-status', 'okta-groups/delete-group'], shows: /body\.detail is not empty/ },
+  'error-without-status': { fails: ['okta-spec/unknown-id-status', 'okta-spec/bad-credentials'], shows: /body\.status equals "404"/ },
+  'create-upserts-duplicate': { fails: ['okta-spec/duplicate-create'], shows: /status is 409 → 200/ },
+  'scim-json-charset-rejected': { fails: ['okta-users/create-user', 'okta-groups/create-group'], shows: /status is 201 → 415/ },
+  'userName-filter-ignored': { fails: ['okta-users/lookup-before-create', 'okta-users/lookup-finds-user', 'okta-spec/filter-unknown-username'], shows: /totalResults equals 0/ },
+  'startIndex-zero-based': { fails: ['okta-users/lookup-finds-user', 'okta-users/import-small-pages'], shows: /Resources has length 1/ },
+  'create-rejects-readonly-groups': { fails: ['okta-users/create-user'], shows: /status is 201 → 400/ },
+  'userName-lowercased': { fails: ['okta-users/create-user', 'okta-spec/create-user'], shows: /userName equals/ },
+  'enterprise-extension-dropped': { fails: ['okta-users/attribute-round-trip', 'okta-users/profile-push-put'], shows: /department equals/ },
+  'password-returned': { fails: ['okta-users/password-never-returned', 'okta-users/create-user'], shows: /password is absent/ },
+  'totalResults-off-by-one': { fails: ['okta-users/import-okta-pages', 'okta-users/import-small-pages', 'okta-users/lookup-finds-user'], shows: /totalResults distinct resources/ },
+  'list-ignores-startIndex': { fails: ['okta-users/import-small-pages', 'okta-users/page-fields'], shows: /no resource appears on two pages/ },
+  'startIndex-not-echoed': { fails: ['okta-users/page-fields'], shows: /startIndex equals 2 → 1/ },
+  'put-ignores-name': { fails: ['okta-users/profile-push-put'], shows: /name\.givenName equals/ },
+  'put-merges': { fails: ['okta-users/profile-push-put-clears'], shows: /department does not equal/ },
+  'patch-ignores-urn-path': { fails: ['okta-users/profile-push-patch'], shows: /department equals/ },
+  'patch-pathless-ignored': { fails: ['okta-users/deactivate-patch', 'okta-groups/rename-pathless'], shows: /active equals false → true/ },
+  'deactivated-hidden-from-filter': { fails: ['okta-users/deactivate-patch', 'okta-users/deactivate-put'], shows: /totalResults equals 1 → 0/ },
+  'reactivation-ignored': { fails: ['okta-users/reactivate-patch', 'okta-users/reactivate-put'], shows: /active equals true → false/ },
+  'put-ignores-active': { fails: ['okta-users/deactivate-put'], shows: /active equals false → true/ },
+  'group-filter-ignored': { fails: ['okta-groups/lookup-before-push', 'okta-groups/lookup-by-name'], shows: /totalResults equals 0/ },
+  'group-create-rejects-empty-members': { fails: ['okta-groups/create-group'], shows: /status is 201 → 400/ },
+  'patch-rejects-readonly-id': { fails: ['okta-groups/rename-pathless'], shows: /status is 200 or 204 → 400/ },
+  'group-add-keeps-first-member': { fails: ['okta-groups/add-members'], shows: /members has length 3 → / },
+  'patch-applies-first-operation-only': { fails: ['okta-groups/membership-delta', 'okta-users/profile-push-patch'], shows: /members contains/ },
+  'group-remove-member-removes-all': { fails: ['okta-groups/remove-one-member'], shows: /members has length 2 → / },
+  'group-replace-members-appends': { fails: ['okta-groups/push-now-replace'], shows: /members has length 2 → / },
+  'group-replace-empty-ignored': { fails: ['okta-groups/push-now-empty'], shows: /members\[0\] is absent/ },
+  'exclude-members-ignored': { fails: ['okta-groups/read-without-members'], shows: /members is absent/ },
+  'user-groups-empty': { fails: ['okta-groups/user-groups-reflect-membership'], shows: /groups contains/ },
+  'group-delete-soft': { fails: ['okta-groups/delete-group'], shows: /status is 404 → 200/ },
+  'group-delete-deletes-members': { fails: ['okta-groups/delete-group'], shows: /status is 200 → 404/ },
+  'group-put-ignores-displayName': { fails: ['okta-groups/put-rename'], shows: /displayName equals/ },
+  'group-put-ignores-members': { fails: ['okta-groups/put-members'], shows: /members has length 3 → / },
+  'group-put-merges-members': { fails: ['okta-groups/put-remove-member', 'okta-groups/put-empty-members'], shows: /members has length 2 → / },
 };
 
 function loadSuite(id: string): SuiteFile {
@@ -113,7 +117,12 @@ interface MatrixRow {
   fault: string;
   description: string;
   failing: Record<Variant, string[]>;
+  /** Each failing check's failures as "assertion → actual" lines. */
+  reasons: Map<string, string[]>;
 }
+
+const failureLines = (check: CheckResult): string[] =>
+  check.failures.map((f) => `${f.assertion} → ${typeof f.actual === 'string' ? f.actual : JSON.stringify(f.actual)}`);
 
 function renderMatrix(rows: MatrixRow[], transport: { http: string; untrusted: string; insecure: string; trusted: string }, checks: Record<Variant, string[]>): string {
   const cell = (ids: string[]): string => (ids.length ? ids.map((id) => `\`${id}\``).join(', ') : '—');
@@ -168,7 +177,9 @@ describe('fault matrix: every check fails against the defect it exists to catch'
       }),
       ...faults.map((fault) => async () => {
         const [oin, aiw] = await Promise.all(VARIANTS.map((variant) => runAgainst([fault.id], variant)));
-        rows.push({ fault: fault.id, description: fault.description, failing: { oin: failedIds(oin!), aiw: failedIds(aiw!) } });
+        const reasons = new Map<string, string[]>();
+        for (const check of [...allChecks(oin!), ...allChecks(aiw!)]) if (check.status === 'failed') reasons.set(check.id, failureLines(check));
+        rows.push({ fault: fault.id, description: fault.description, failing: { oin: failedIds(oin!), aiw: failedIds(aiw!) }, reasons });
       }),
     ];
     await inPool(tasks, PARALLEL_RUNS);
@@ -184,16 +195,18 @@ describe('fault matrix: every check fails against the defect it exists to catch'
     expect(result.exitCode).toBe(0);
   });
 
-  it('each fault fails the checks it was written for, and those failures name the check', () => {
+  it('each fault fails the checks it was written for, and those failures name the check and show the defect', () => {
     const missed: string[] = [];
-    for (const [fault, expectedChecks] of Object.entries(EXPECTED)) {
+    for (const [fault, { fails, shows }] of Object.entries(EXPECTED)) {
       const row = rows.find((r) => r.fault === fault);
       expect(row, `fault ${fault} is in the catalog`).toBeDefined();
-      for (const id of expectedChecks) {
+      for (const id of fails) {
         const variant = VARIANTS.find((v) => checks[v].includes(id));
         expect(variant, `${id} is a check of the default suites`).toBeDefined();
-        if (!row!.failing[variant!].includes(id)) missed.push(`${fault} → ${id} (${variant})`);
+        if (!row!.failing[variant!].includes(id)) missed.push(`${fault} → ${id} (${variant}) did not fail`);
       }
+      const reasons = row!.reasons.get(fails[0]!) ?? [];
+      if (!reasons.some((line) => shows.test(line))) missed.push(`${fault} → ${fails[0]} failed without showing ${shows}: ${reasons.join('; ')}`);
     }
     expect(missed).toEqual([]);
   });
@@ -202,7 +215,7 @@ describe('fault matrix: every check fails against the defect it exists to catch'
     for (const fault of oktaFaults) {
       const row = rows.find((r) => r.fault === fault.id)!;
       expect(row.failing.oin.length + row.failing.aiw.length, fault.id).toBeGreaterThan(0);
-      expect(EXPECTED[fault.id]?.length, `EXPECTED lists ${fault.id}`).toBeGreaterThan(0);
+      expect(EXPECTED[fault.id]?.fails.length, `EXPECTED lists ${fault.id}`).toBeGreaterThan(0);
     }
   });
 

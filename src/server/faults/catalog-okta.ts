@@ -57,6 +57,19 @@ function patchOperations(req: ScimRequest): Json[] | undefined {
 
 const withOperations = (req: ScimRequest, operations: Json[]): ScimRequest => withBody(req, { ...(req.body as Json), Operations: operations });
 
+/**
+ * The request without the operations `skip` selects; when none are left, a 200 with the unchanged resource (the
+ * broken server "succeeds" without doing anything, rather than rejecting an empty PATCH).
+ */
+async function skipOperations(req: ScimRequest, api: FaultApi, skip: (op: Json) => boolean): Promise<ScimRequest | ScimResponse | void> {
+  const ops = patchOperations(req);
+  if (!ops?.some(skip)) return;
+  const kept = ops.filter((op) => !skip(op));
+  if (kept.length) return withOperations(req, kept);
+  const resource = await currentResource(req, api);
+  return resource ? { status: 200, body: resource } : undefined;
+}
+
 const opName = (op: Json): string => String(op['op'] ?? '').toLowerCase();
 const opPath = (op: Json): string | undefined => (typeof op['path'] === 'string' ? op['path'] : undefined);
 const isMembersPath = (path: string | undefined): boolean => path !== undefined && /^members$/i.test(path.trim());
@@ -267,9 +280,8 @@ export const oktaFaults: Fault[] = [
   {
     id: 'patch-ignores-urn-path',
     description: 'PATCH operations whose path is URN-qualified (e.g. the enterprise department) are silently skipped.',
-    onRequest(req) {
-      const ops = patchOperations(req);
-      if (ops?.some((op) => opPath(op)?.startsWith('urn:'))) return withOperations(req, ops.filter((op) => !opPath(op)?.startsWith('urn:')));
+    onRequest(req, api) {
+      return skipOperations(req, api, (op) => opPath(op)?.startsWith('urn:') === true);
     },
   },
 
@@ -277,9 +289,8 @@ export const oktaFaults: Fault[] = [
   {
     id: 'patch-pathless-ignored',
     description: 'PATCH operations without a path (Okta\'s deactivate, reactivate and group rename) are answered 200 but not applied.',
-    onRequest(req) {
-      const ops = patchOperations(req);
-      if (ops?.some((op) => opPath(op) === undefined)) return withOperations(req, ops.filter((op) => opPath(op) !== undefined));
+    onRequest(req, api) {
+      return skipOperations(req, api, (op) => opPath(op) === undefined);
     },
   },
   {
@@ -396,11 +407,9 @@ export const oktaFaults: Fault[] = [
   {
     id: 'group-replace-empty-ignored',
     description: 'PATCH replace of members with an empty list is answered with success but changes nothing.',
-    onRequest(req) {
-      const ops = patchOperations(req);
-      if (!ops || !onResource(req, 'PATCH', 'Groups')) return;
-      const empties = (op: Json): boolean => opName(op) === 'replace' && isMembersPath(opPath(op)) && Array.isArray(op['value']) && op['value'].length === 0;
-      if (ops.some(empties)) return withOperations(req, ops.filter((op) => !empties(op)));
+    onRequest(req, api) {
+      if (!onResource(req, 'PATCH', 'Groups')) return;
+      return skipOperations(req, api, (op) => opName(op) === 'replace' && isMembersPath(opPath(op)) && Array.isArray(op['value']) && op['value'].length === 0);
     },
   },
   {
