@@ -19,7 +19,7 @@ describe('authentication', () => {
   const endpoints = ['/Users', `/Users/${SEED.ada}`, '/Groups', '/ServiceProviderConfig', '/Schemas', '/ResourceTypes', '/no-such-endpoint'];
 
   it.each(endpoints)('%s: no credentials or wrong ones → 401 SCIM error with WWW-Authenticate', async (path) => {
-    for (const headers of [{}, { authorization: 'Bearer wrong-token' }, { authorization: 'Bearer' }, { authorization: 'test-token' }, { authorization: 'Basic dGVzdDp0ZXN0' }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token' }, { authorization: 'Bearer' }, { authorization: 'test-token' }, { authorization: 'Basic dGVzdDp0ZXN0' }]) {
       const res = await c.raw('GET', path, undefined, headers);
       expectScimError(res, 401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm=/);
@@ -86,7 +86,7 @@ describe('unknown things', () => {
     expectScimError(await c.call('GET', '/Users/a/b'), 404);
     const outside = await fetch(c.server.url.replace('/scim/v2', '/elsewhere'), { headers: { authorization: 'Bearer test-token' } });
     expect(outside.status).toBe(404);
-    expect((await outside.json()).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect(((await outside.json()) as { schemas: string[] }).schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
   });
 
   it('/Bulk and /Me are not implemented → 501 SCIM error', async () => {

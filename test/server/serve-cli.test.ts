@@ -53,7 +53,7 @@ describe('scim-check serve', () => {
     expect(Number(new URL(s.url).port)).toBeGreaterThan(0);
     const res = await fetch(`${s.url}/Users?count=1`, { headers: { authorization: 'Bearer cli-secret' } });
     expect(res.status).toBe(200);
-    expect((await res.json()).totalResults).toBeGreaterThanOrEqual(2); // seeded by default
+    expect(((await res.json()) as { totalResults: number }).totalResults).toBeGreaterThanOrEqual(2); // seeded by default
     expect((await fetch(`${s.url}/Users`)).status).toBe(401);
     await waitFor(() => /GET \/scim\/v2\/Users 401/.test(s.stdout()));
     expect(s.stdout()).toMatch(/GET \/scim\/v2\/Users\?count=1 200 \d+(\.\d)?ms/);
@@ -78,7 +78,7 @@ describe('scim-check serve', () => {
     const s = await serve('--seed', 'none', '--quiet', '--base-path', '/api/', '--token', 't', '--fault', 'create-returns-200');
     expect(s.url).toMatch(/\/api$/);
     const list = await fetch(`${s.url}/Users`, { headers: { authorization: 'Bearer t' } });
-    expect((await list.json()).totalResults).toBe(0);
+    expect(((await list.json()) as { totalResults: number }).totalResults).toBe(0);
     const made = await fetch(`${s.url}/Users`, {
       method: 'POST',
       headers: { authorization: 'Bearer t', 'content-type': 'application/scim+json' },
@@ -99,7 +99,7 @@ describe('scim-check serve', () => {
     const s = await serve('--token', 't', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--quiet');
     expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/scim\/v2$/);
     const dispatcher = new Agent({ connect: { ca: tls.ca } });
-    const res = await fetch(`${s.url}/ServiceProviderConfig`, { headers: { authorization: 'Bearer t' }, dispatcher } as RequestInit);
+    const res = await fetch(`${s.url}/ServiceProviderConfig`, { headers: { authorization: 'Bearer t' }, dispatcher } as unknown as RequestInit);
     expect(res.status).toBe(200);
     await dispatcher.close();
     s.child.kill('SIGINT');
