@@ -13,8 +13,8 @@ import {
 
 const TOKEN = 'hostile-corpus-Secret-T0ken';
 const MAX_BODY = 4 * 1024 * 1024;
-/** Slack above the per-request timeout for the whole send (the 429 entry waits 1 s on purpose). */
-const DEADLINE_SLACK_MS = 2_500;
+/** Generous slack above the per-request timeout (the 429 entry waits 1 s on purpose; the machine is shared). */
+const DEADLINE_SLACK_MS = 5_000;
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown): void => {

@@ -15,7 +15,7 @@ import { http as mswHttp, HttpResponse, type HttpHandler } from 'msw';
 import { tlsMaterial, type KeyPair } from './tls-material.js';
 
 /** The timeout the expectations assume for the stalling servers (short, to keep suites fast). */
-export const HOSTILE_CLIENT_TIMEOUT_MS = 800;
+export const HOSTILE_CLIENT_TIMEOUT_MS = 1_000;
 export const SCIM_BASE_PATH = '/scim/v2';
 
 export interface IncomingProbe {
