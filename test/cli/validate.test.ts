@@ -100,6 +100,16 @@ describe('scim-check validate', () => {
     expect(asRequest.stdout).toContain(`✓ ${body}: valid User`);
   });
 
+  it('--partial accepts projected responses that leave out required attributes', async () => {
+    const projected = JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], id: 'u1', emails: [] }] });
+    const full = await cli(['validate', '-'], projected);
+    expect(full.code).toBe(1);
+    expect(full.stdout).toContain('    /Resources/0/userName: is required but missing');
+    const partial = await cli(['validate', '--partial', '-'], projected);
+    expect(partial.code).toBe(0);
+    expect(partial.stdout).toContain('✓ (stdin): valid UserListResponse');
+  });
+
   it('reads standard input for "-"', async () => {
     const run = await cli(['validate', '-'], JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: 404 }));
     expect(run.code).toBe(1);
