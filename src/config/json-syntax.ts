@@ -59,57 +59,41 @@ export function locateJsonError(text: string): JsonSyntaxError | undefined {
     if (!match || match[0] === '' || match[0] === '-') fail();
     i += match![0].length;
   };
+  /** An object or array body after its opening bracket: items separated by commas, then `close`. */
+  const container = (close: string, item: () => void) => {
+    i += 1;
+    space();
+    if (text[i] === close) {
+      i += 1;
+      return;
+    }
+    for (;;) {
+      item();
+      space();
+      if (text[i] === close) {
+        i += 1;
+        return;
+      }
+      if (text[i] !== ',') fail();
+      i += 1;
+    }
+  };
+  const member = (depth: number) => {
+    space();
+    if (text[i] !== '"') fail();
+    string();
+    space();
+    if (text[i] !== ':') fail();
+    i += 1;
+    value(depth);
+  };
   const value = (depth: number): void => {
     if (depth > MAX_DEPTH) fail();
     space();
     const ch = text[i];
-    if (ch === '{') {
-      i += 1;
-      space();
-      if (text[i] === '}') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail();
-        string();
-        space();
-        if (text[i] !== ':') fail();
-        i += 1;
-        value(depth + 1);
-        space();
-        if (text[i] === ',') {
-          i += 1;
-          continue;
-        }
-        if (text[i] === '}') {
-          i += 1;
-          return;
-        }
-        fail();
-      }
-    } else if (ch === '[') {
-      i += 1;
-      space();
-      if (text[i] === ']') {
-        i += 1;
-        return;
-      }
-      for (;;) {
-        value(depth + 1);
-        space();
-        if (text[i] === ',') {
-          i += 1;
-          continue;
-        }
-        if (text[i] === ']') {
-          i += 1;
-          return;
-        }
-        fail();
-      }
-    } else if (ch === '"') string();
+    if (ch === '{') container('}', () => member(depth + 1));
+    else if (ch === '[') container(']', () => value(depth + 1));
+    else if (ch === '"') string();
     else if (ch === 't') literal('true');
     else if (ch === 'f') literal('false');
     else if (ch === 'n') literal('null');

@@ -120,10 +120,11 @@ export interface ResolvedOptions {
   configFile?: string;
 }
 
-export const DEFAULTS = {
+/** The defaults of options nobody set (the runner's own defaults, so resolving changes nothing by itself). */
+export const DEFAULTS = Object.freeze({
   timeoutMs: 30_000,
   insecure: false,
-  reporters: [{ name: 'pretty' }] as ReporterSpec[],
+  reporters: Object.freeze([Object.freeze({ name: 'pretty' })]) as readonly ReporterSpec[],
   readOnly: false,
   keep: false,
   prefix: 'scim-check-',
@@ -131,7 +132,7 @@ export const DEFAULTS = {
   oktaApp: 'oin' as const,
   strict: false,
   concurrency: 1,
-};
+});
 
 type Kind = 'url' | 'string' | 'path' | 'duration' | 'boolean' | 'list' | 'pathList' | 'count' | 'oktaApp' | 'basic' | 'reporters' | 'headers';
 
@@ -388,7 +389,7 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
     headers,
     timeoutMs: withDefault('timeoutMs', DEFAULTS.timeoutMs),
     insecure: withDefault('insecure', DEFAULTS.insecure),
-    reporters: withDefault('reporters', DEFAULTS.reporters),
+    reporters: withDefault('reporters', DEFAULTS.reporters.map((r) => ({ ...r }))),
     allowFailures,
     readOnly: withDefault('readOnly', DEFAULTS.readOnly),
     keep: withDefault('keep', DEFAULTS.keep),
