@@ -123,7 +123,7 @@ describe('scim-check serve', () => {
     [['--port', '70000'], /--port must be a whole number/],
     [['--latency', 'slow'], /--latency must be a whole number/],
   ])('bad configuration %j → exit 2 with one clear line', (args, message) => {
-    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, encoding: 'utf8', timeout: 10_000 });
+    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, encoding: 'utf8', timeout: 30_000 });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(message);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
@@ -133,7 +133,7 @@ describe('scim-check serve', () => {
   it('a port already in use → exit 2 with a hint', async () => {
     const s = await serve('--token', 't', '--quiet');
     const port = new URL(s.url).port;
-    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', port], { env, encoding: 'utf8', timeout: 10_000 });
+    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', port], { env, encoding: 'utf8', timeout: 30_000 });
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/already in use \(try --port 0\)/);
     s.child.kill('SIGINT');
