@@ -1,6 +1,18 @@
 /**
  * The conformance runner's HTTP client: global fetch over a keep-alive undici dispatcher, with credentials,
  * timeouts, a body cap, hand-followed redirects, polite 429 waits, and a transcript redacted at capture time.
+ *
+ * Choices a reader of a transcript should know:
+ * - `send` never throws: every failure is `exchange.error` ({code, message}, one line; codes listed in
+ *   transport-errors.ts plus DEADLINE_EXCEEDED, TIMEOUT, BODY_STALLED, BODY_TOO_LARGE, CLIENT_CLOSED, INVALID_URL,
+ *   AUTH_TOKEN_FAILED, REDIRECT_LOOP, TOO_MANY_REDIRECTS, REDIRECT_INVALID, REDIRECT_WITHOUT_LOCATION).
+ *   Invalid JSON is not an error: `response.body` holds the text, `json` stays undefined, `jsonError` says why.
+ * - Redirects are followed (up to `maxRedirects`); to another origin (scheme, host or port differ) they are
+ *   followed WITHOUT Authorization, cookies or the configured extra headers, and a note says so. The record's
+ *   `request` is the first request; `redirects` lists the hops; `response` is the last answer.
+ * - A 429 with a usable Retry-After is waited out (bounded per send by `rateLimit`, and by the deadline), then
+ *   retried; each wait is in `retries` and `notes`. Without a usable Retry-After it is returned as is.
+ * - Only `createClient` throws, with ClientConfigError, for unusable options.
  */
 import { setMaxListeners } from 'node:events';
 import { toolVersion } from '../cli/version.js';
