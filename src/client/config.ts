@@ -54,7 +54,11 @@ export function checkCaPem(pem: string): void {
 }
 
 export function checkClientOptions(options: CheckedOptions): void {
-  httpUrl('the SCIM base URL', options.baseUrl);
+  const base = httpUrl('the SCIM base URL', options.baseUrl);
+  // fetch refuses URLs with user:password@, and they would be secrets in every record: ask for --basic instead.
+  if (base.username || base.password) {
+    throw new ClientConfigError('the SCIM base URL must not contain user:password@; pass Basic credentials with --basic user:pass');
+  }
   positive('timeoutMs', options.timeoutMs);
   positive('maxBodyBytes', options.maxBodyBytes);
   if (options.ca !== undefined) checkCaPem(options.ca);

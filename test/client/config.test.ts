@@ -29,6 +29,9 @@ describe('client options are checked up front', () => {
   it('never echoes a secret header value or a proxy password in the error', () => {
     const header = configError({ headers: { 'X-Key': 'secret-value\r\nInjected: 1' } });
     expect(header).toBe('the value of header X-Key contains a line break or NUL');
+    const userinfo = configError({ baseUrl: 'https://admin:hunter2-pw@scim.example/v2' });
+    expect(userinfo).toMatch(/must not contain user:password@/);
+    expect(userinfo).not.toContain('hunter2-pw');
     const proxy = configError({ proxy: 'socks5://user:pr0xy-secret@proxy' });
     expect(proxy).not.toContain('pr0xy-secret');
   });
