@@ -87,7 +87,7 @@ details.check[open] > summary { border-bottom: 1px solid var(--line); }
 .failure .assertion { font-weight: 600; margin: 2px 0 6px; }
 .failure-detail th { text-align: left; vertical-align: top; padding: 2px 12px 2px 0; color: var(--muted); font-weight: 500; white-space: nowrap; }
 .failure-detail td { padding: 2px 0; }
-.failure-detail pre { margin: 0; }
+.failure-detail pre { margin: 0; display: inline-block; min-width: 10em; max-width: 100%; vertical-align: top; }
 pre { background: var(--code); border: 1px solid var(--line); border-radius: 4px; padding: 6px 8px; margin: 4px 0;
   font-size: 12px; white-space: pre-wrap; word-break: break-word; max-height: 420px; overflow: auto; }
 .exchange { border: 1px dashed var(--line); border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
