@@ -6,7 +6,7 @@
  *  - scimSinglePrimary: at most one entry of a multi-valued attribute has `primary: true` (RFC 7643 §2.4).
  */
 import type { ErrorObject, FuncKeywordDefinition } from 'ajv/dist/2020.js';
-import type { DataValidationCxt, SchemaValidateFunction } from 'ajv/dist/types/index.js';
+import type { DataValidateFunction, DataValidationCxt } from 'ajv/dist/types/index.js';
 
 export interface ScimAttributesRule {
   /** Canonical attribute names of this object: a key equal to one of them ignoring case, but spelled otherwise, is an error. */
@@ -27,57 +27,65 @@ function keywordError(keyword: string, instancePath: string, message: string, pa
   return { keyword, instancePath, message, params, schemaPath: `#/${keyword}` };
 }
 
-/** Wraps a checker that returns its errors into ajv's "validate function with .errors" protocol. */
-function keyword(
-  name: string,
-  type: 'object' | 'array',
-  schemaType: 'string' | 'object' | 'boolean',
-  check: (schema: never, data: never, path: string) => KeywordError[],
-): FuncKeywordDefinition {
-  const validate: SchemaValidateFunction = (schema: unknown, data: unknown, _parent: unknown, cxt?: DataValidationCxt) => {
-    const errors = check(schema as never, data as never, cxt?.instancePath ?? '');
-    validate.errors = errors;
-    return errors.length === 0;
+/** A checker prepared once per schema location; it returns the errors of one value (none if valid). */
+type Checker<D> = (data: D, path: string) => KeywordError[];
+
+/** Wraps `prepare` (schema → checker, run once when ajv compiles) into ajv's compiled-keyword protocol. */
+function keyword<S, D>(name: string, type: 'object' | 'array', schemaType: 'string' | 'object' | 'boolean', prepare: (schema: S) => Checker<D>): FuncKeywordDefinition {
+  return {
+    keyword: name,
+    type,
+    schemaType,
+    errors: true,
+    compile(schema: S) {
+      const check = prepare(schema);
+      const validate: DataValidateFunction = (data: unknown, cxt?: DataValidationCxt) => {
+        const errors = check(data as D, cxt?.instancePath ?? '');
+        validate.errors = errors;
+        return errors.length === 0;
+      };
+      return validate;
+    },
   };
-  return { keyword: name, type, schemaType, errors: true, validate };
 }
 
-function checkSchemasContain(urn: string, data: unknown[], path: string): KeywordError[] {
-  if (data.includes(urn)) return [];
-  return [keywordError('scimSchemasContain', path, `must contain "${urn}"`, { urn })];
-}
+const schemasContain = (urn: string): Checker<unknown[]> => (data, path) =>
+  data.includes(urn) ? [] : [keywordError('scimSchemasContain', path, `must contain "${urn}"`, { urn })];
 
-function checkAttributes(rule: ScimAttributesRule, data: Record<string, unknown>, path: string): KeywordError[] {
-  const errors: KeywordError[] = [];
+function attributesChecker(rule: ScimAttributesRule): Checker<Record<string, unknown>> {
   const canonicalByLower = new Map(rule.canonical.map((name) => [name.toLowerCase(), name]));
-  const declared = Array.isArray(data.schemas) ? (data.schemas as unknown[]) : [];
-  for (const key of Object.keys(data)) {
-    const at = `${path}/${pointerSegment(key)}`;
-    const canonical = canonicalByLower.get(key.toLowerCase());
-    if (canonical !== undefined && canonical !== key) {
-      errors.push(keywordError('scimAttributes', at, `attribute name must be spelled "${canonical}" (canonical case)`, { canonical }));
+  const never = new Set(rule.neverReturned ?? []);
+  return (data, path) => {
+    const errors: KeywordError[] = [];
+    const declared = Array.isArray(data.schemas) ? (data.schemas as unknown[]) : [];
+    for (const key of Object.keys(data)) {
+      const at = `${path}/${pointerSegment(key)}`;
+      const canonical = canonicalByLower.get(key.toLowerCase());
+      if (canonical !== undefined && canonical !== key) {
+        errors.push(keywordError('scimAttributes', at, `attribute name must be spelled "${canonical}" (canonical case)`, { canonical }));
+      }
+      if (never.has(canonical ?? key) && data[key] !== null) {
+        errors.push(keywordError('scimAttributes', at, 'must not be returned (the schema says returned: "never")', { attribute: canonical }));
+      }
+      if (rule.extensionsDeclared && key.toLowerCase().startsWith('urn:') && !declared.includes(key)) {
+        errors.push(keywordError('scimAttributes', at, 'extension object present but its URN is not listed in schemas', { extension: key }));
+      }
     }
-    if (rule.neverReturned?.includes(canonical ?? key) && data[key] !== null) {
-      errors.push(keywordError('scimAttributes', at, 'must not be returned (the schema says returned: "never")', { attribute: canonical }));
-    }
-    if (rule.extensionsDeclared && key.toLowerCase().startsWith('urn:') && !declared.includes(key)) {
-      errors.push(keywordError('scimAttributes', at, "extension object present but its URN is not listed in schemas", { extension: key }));
-    }
-  }
-  return errors;
+    return errors;
+  };
 }
 
-function checkSinglePrimary(enabled: boolean, data: unknown[], path: string): KeywordError[] {
+const singlePrimary = (enabled: boolean): Checker<unknown[]> => (data, path) => {
   if (!enabled) return [];
   const primaries = data.flatMap((entry, i) =>
     entry !== null && typeof entry === 'object' && (entry as Record<string, unknown>).primary === true ? [i] : [],
   );
   if (primaries.length <= 1) return [];
   return [keywordError('scimSinglePrimary', path, `at most one entry may have primary: true (entries ${primaries.join(', ')} do)`, { primaries })];
-}
+};
 
 export const scimKeywords: FuncKeywordDefinition[] = [
-  keyword('scimSchemasContain', 'array', 'string', checkSchemasContain),
-  keyword('scimAttributes', 'object', 'object', checkAttributes),
-  keyword('scimSinglePrimary', 'array', 'boolean', checkSinglePrimary),
+  keyword('scimSchemasContain', 'array', 'string', schemasContain),
+  keyword('scimAttributes', 'object', 'object', attributesChecker),
+  keyword('scimSinglePrimary', 'array', 'boolean', singlePrimary),
 ];
