@@ -41,6 +41,8 @@ const EXPECTED: Record<string, { fails: string[]; shows: RegExp }> = {
   'get-by-id-returns-list': { fails: ['okta-spec/get-user', 'okta-spec/read-created-user', 'okta-users/attribute-round-trip'], shows: /valid SCIM User/ },
   '404-without-scim-body': { fails: ['okta-spec/get-unknown-id', 'okta-spec/unknown-id-status', 'okta-groups/delete-group'], shows: /body\.detail is not empty/ },
   'error-without-status': { fails: ['okta-spec/unknown-id-status', 'okta-spec/bad-credentials'], shows: /body\.status equals "404"/ },
+  'bodyless-content-type-rejected': { fails: ['okta-groups/delete-group', 'okta-spec/list-users'], shows: /status is 204 → 400/ },
+  'query-plus-not-space': { fails: ['okta-users/lookup-plus-encoded'], shows: /status is 200 → 400/ },
   'create-upserts-duplicate': { fails: ['okta-spec/duplicate-create'], shows: /status is 409 → 200/ },
   'scim-json-charset-rejected': { fails: ['okta-users/create-user', 'okta-groups/create-group'], shows: /status is 201 → 415/ },
   'userName-filter-ignored': { fails: ['okta-users/lookup-before-create', 'okta-users/lookup-finds-user', 'okta-spec/filter-unknown-username'], shows: /totalResults equals 0/ },

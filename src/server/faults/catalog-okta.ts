@@ -157,6 +157,21 @@ export const oktaFaults: Fault[] = [
     },
   },
 
+  {
+    id: 'bodyless-content-type-rejected',
+    description: 'A request with a Content-Type header but no body (Okta\'s GETs in its SPEC test, its DELETEs) is refused with 400.',
+    onRequest(req) {
+      if (req.body === undefined && req.headers['content-type'] !== undefined) return errorResponse(400, 'Request body is not valid JSON', 'invalidSyntax');
+    },
+  },
+  {
+    id: 'query-plus-not-space',
+    description: 'A + in the query string is read literally instead of as a space, so filter=userName+eq+"…" is rejected.',
+    onRequest(req) {
+      if (req.method === 'GET' && req.query.includes('+')) return { ...req, query: req.query.replace(/\+/g, '%2B') };
+    },
+  },
+
   // ---- user lookup and creation --------------------------------------------------------------------------------
   {
     id: 'userName-filter-ignored',
