@@ -1,103 +1,56 @@
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { createRedactor } from '../client/redact.js';
+import type { LoadedConfig, ReporterSpec, ResolvedOptions, RunFlags } from '../config/resolve.js';
+import { ConfigError } from '../runner/errors.js';
 import type { Paint } from '../report/pretty.js';
 import type { RunOptions } from '../runner/run.js';
 import type { RunResult } from '../runner/results.js';
 
-/** Thrown for a bad flag value: one line on stderr, exit 2. */
-class UsageError extends Error {}
-
-interface RunFlags {
-  url?: string;
-  token?: string;
-  basic?: string;
-  header: string[];
-  suite: string[];
-  only: string[];
-  timeout?: string;
-  deadline?: string;
-  insecure?: boolean;
-  ca?: string;
-  verbose?: boolean;
-  oktaApp?: string;
-  readOnly?: boolean;
-  keep?: boolean;
-  prefix?: string;
-  userDomain?: string;
-  reporter: string[];
-  allowFailure: string[];
-  strict?: boolean;
-  concurrency?: string;
-}
+/** The flags as commander hands them over; their meaning and precedence live in src/config/resolve.ts. */
+type CliFlags = RunFlags & { config?: string; verbose?: boolean };
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function positiveInt(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive whole number of milliseconds (got "${value}")`);
-  return Number(value);
+/** Name of the config file looked for in the working directory (see src/config/load.ts, loaded only if present). */
+const DEFAULT_CONFIG_FILE = 'scim-check.config.json';
+
+/** The config file taking part, if any: --config FILE, else ./scim-check.config.json when it exists. */
+async function configFile(flags: CliFlags): Promise<LoadedConfig | undefined> {
+  if (flags.config === undefined && !existsSync(DEFAULT_CONFIG_FILE)) return undefined;
+  const { loadConfig } = await import('../config/load.js');
+  return loadConfig({ cwd: process.cwd(), ...(flags.config !== undefined ? { configPath: flags.config } : {}) });
 }
 
-function parseHeader(spec: string): [string, string] {
-  const colon = spec.indexOf(':');
-  const name = colon > 0 ? spec.slice(0, colon).trim() : '';
-  if (!name || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new UsageError(`--header must look like "Name: value" (got a value without a valid "Name:")`);
-  return [name, spec.slice(colon + 1).trim()];
-}
-
-export interface ReporterSpec {
-  name: string;
-  file?: string;
-}
-
-export function parseReporter(spec: string, known: string[]): ReporterSpec {
-  const eq = spec.indexOf('=');
-  const name = eq < 0 ? spec : spec.slice(0, eq);
-  const file = eq < 0 ? undefined : spec.slice(eq + 1);
-  if (!known.includes(name)) throw new UsageError(`unknown reporter "${name}" (available: ${known.join(', ')})`);
-  if (file === '') throw new UsageError(`--reporter ${name}= needs a file name after "="`);
-  return file ? { name, file } : { name };
-}
-
-/** Turns the flags into run options; throws UsageError for values that make no sense. */
-export function optionsFromFlags(flags: RunFlags): RunOptions {
-  const options: RunOptions = {};
-  if (flags.url !== undefined) options.url = flags.url;
-  if (flags.token !== undefined) {
-    if (flags.token === '') throw new UsageError('--token (or SCIM_CHECK_TOKEN) is empty');
-    options.token = flags.token;
-  }
-  if (flags.basic !== undefined) {
-    const colon = flags.basic.indexOf(':');
-    if (colon <= 0) throw new UsageError('--basic must be user:password');
-    options.basic = { user: flags.basic.slice(0, colon), pass: flags.basic.slice(colon + 1) };
-  }
-  if (flags.header.length) options.headers = Object.fromEntries(flags.header.map(parseHeader));
-  if (flags.suite.length) options.suites = flags.suite;
-  if (flags.only.length) options.only = flags.only;
-  const timeoutMs = positiveInt('--timeout', flags.timeout);
-  if (timeoutMs) options.timeoutMs = timeoutMs;
-  const deadlineMs = positiveInt('--deadline', flags.deadline);
-  if (deadlineMs) options.deadlineMs = deadlineMs;
-  const concurrency = positiveInt('--concurrency', flags.concurrency);
-  if (concurrency) options.concurrency = concurrency;
-  if (flags.insecure) options.insecure = true;
-  if (flags.ca !== undefined) {
+/** Run options from the resolved flags/environment/file; reads the CA file. Throws ConfigError. */
+function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
+  const options: RunOptions = {
+    auth: resolved.auth,
+    timeoutMs: resolved.timeoutMs,
+    insecure: resolved.insecure,
+    readOnly: resolved.readOnly,
+    keep: resolved.keep,
+    prefix: resolved.prefix,
+    userDomain: resolved.userDomain,
+    oktaApp: resolved.oktaApp,
+    strict: resolved.strict,
+    concurrency: resolved.concurrency,
+  };
+  if (resolved.url !== undefined) options.url = resolved.url;
+  if (Object.keys(resolved.headers).length) options.headers = resolved.headers;
+  if (resolved.suites) options.suites = resolved.suites;
+  if (resolved.only) options.only = resolved.only;
+  if (resolved.deadlineMs !== undefined) options.deadlineMs = resolved.deadlineMs;
+  if (resolved.proxy !== undefined) options.proxy = resolved.proxy;
+  if (resolved.allowFailures.length) options.allowFailures = resolved.allowFailures;
+  if (resolved.caFile !== undefined) {
     try {
-      options.ca = readFileSync(flags.ca, 'utf8');
+      options.ca = readFileSync(resolved.caFile, 'utf8');
     } catch (err) {
-      throw new UsageError(`cannot read --ca file ${flags.ca}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+      throw new ConfigError(`cannot read --ca file ${resolved.caFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
     }
-    if (!options.ca.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--ca file ${flags.ca} holds no PEM certificate`);
+    if (!options.ca.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`--ca file ${resolved.caFile} holds no PEM certificate`);
   }
-  if (flags.oktaApp !== undefined) options.oktaApp = flags.oktaApp as 'oin' | 'aiw';
-  if (flags.readOnly) options.readOnly = true;
-  if (flags.keep) options.keep = true;
-  if (flags.prefix !== undefined) options.prefix = flags.prefix;
-  if (flags.userDomain !== undefined) options.userDomain = flags.userDomain;
-  if (flags.allowFailure.length) options.allowFailures = flags.allowFailure;
-  if (flags.strict) options.strict = true;
   return options;
 }
 
@@ -117,8 +70,10 @@ async function colourPaint(): Promise<Paint> {
 /** Every secret the flags carry, for a last redaction pass over everything printed or written. */
 function secretsOf(options: RunOptions): string[] {
   const secrets: string[] = [];
-  if (options.token) secrets.push(options.token);
-  if (options.basic) secrets.push(options.basic.pass, Buffer.from(`${options.basic.user}:${options.basic.pass}`).toString('base64'));
+  const auth = options.auth;
+  if (auth?.kind === 'bearer') secrets.push(auth.token);
+  if (auth?.kind === 'basic') secrets.push(auth.pass, Buffer.from(`${auth.user}:${auth.pass}`).toString('base64'));
+  if (auth?.kind === 'oauth2') secrets.push(auth.clientSecret);
   for (const value of Object.values(options.headers ?? {})) secrets.push(value);
   return secrets.filter((s) => s.length >= 3);
 }
@@ -135,15 +90,17 @@ async function startSpinner(): Promise<Spinner | undefined> {
   return ora({ text: 'starting', stream: process.stderr }).start();
 }
 
-async function execute(flags: RunFlags): Promise<number> {
+async function execute(flags: CliFlags): Promise<number> {
   const { reporterNames, reporters } = await import('../report/index.js');
+  const { resolveOptions } = await import('../config/resolve.js');
   let options: RunOptions;
   let specs: ReporterSpec[];
   try {
-    options = optionsFromFlags(flags);
-    specs = (flags.reporter.length ? flags.reporter : ['pretty']).map((r) => parseReporter(r, reporterNames()));
+    const resolved = resolveOptions({ flags, env: process.env, file: await configFile(flags) });
+    options = runOptionsFrom(resolved);
+    specs = resolved.reporters;
   } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
+    if (!(err instanceof ConfigError)) throw err;
     process.stderr.write(`scim-check: ${err.message}\n`);
     return 2;
   }
@@ -205,15 +162,21 @@ export function registerRun(program: Command): void {
   program
     .command('run', { isDefault: true })
     .description('run conformance suites against a SCIM server (the default command; without --url, against the built-in reference server)')
-    .addOption(new Option('--url <url>', 'SCIM base URL, e.g. https://app.example.com/scim/v2').env('SCIM_CHECK_URL'))
-    .addOption(new Option('--token <token>', 'bearer token').env('SCIM_CHECK_TOKEN'))
+    .option('--url <url>', 'SCIM base URL, e.g. https://app.example.com/scim/v2 (or SCIM_CHECK_URL)')
+    .option('--token <token>', 'bearer token (or SCIM_CHECK_TOKEN, which keeps it out of shell history)')
     .option('--basic <user:pass>', 'HTTP Basic credentials instead of a token')
+    .option('--oauth-token-url <url>', 'OAuth 2.0 client credentials: token endpoint (with --client-id, --client-secret)')
+    .option('--client-id <id>', 'OAuth 2.0 client id')
+    .option('--client-secret <secret>', 'OAuth 2.0 client secret (or SCIM_CHECK_OAUTH_CLIENT_SECRET)')
+    .option('--scope <scope>', 'OAuth 2.0 scope')
+    .option('--config <file>', 'config file (default ./scim-check.config.json when present)')
     .option('--header <"Name: value">', 'extra header on every request (repeatable; values are treated as secrets)', collect, [])
     .option('--suite <name|file>', 'suite id, "all", or a suite JSON file (repeatable; default: the Okta suites)', collect, [])
     .option('--only <check-id>', 'run only this check and its prerequisites (repeatable)', collect, [])
-    .option('--timeout <ms>', 'per-request timeout (default 30000)')
-    .option('--deadline <ms>', 'overall deadline for the checks; cleanup still runs after it')
+    .option('--timeout <ms>', 'per-request timeout, ms or a duration like 30s (default 30s)')
+    .option('--deadline <ms>', 'overall deadline for the checks, ms or a duration like 5m; cleanup still runs after it')
     .option('--insecure', 'do not verify the TLS certificate')
+    .option('--proxy <url>', 'HTTP(S) proxy (default: HTTPS_PROXY / NO_PROXY from the environment)')
     .option('--ca <file>', 'trust this PEM CA certificate (private CAs)')
     .option('--verbose', 'print the redacted transcript of every exchange')
     .addOption(new Option('--okta-app <variant>', 'Okta app type to model: oin (catalog, PATCH) or aiw (private app, PUT)').choices(['oin', 'aiw']))
@@ -227,9 +190,10 @@ export function registerRun(program: Command): void {
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached or rejected the credentials, 130 interrupted.',
+      '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
+        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached or rejected the credentials, 130 interrupted.',
     )
-    .action(async (flags: RunFlags) => {
+    .action(async (flags: CliFlags) => {
       process.exitCode = await execute(flags);
     });
 }

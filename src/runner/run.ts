@@ -17,6 +17,10 @@ export interface RunOptions {
   url?: string;
   token?: string;
   basic?: { user: string; pass: string };
+  /** Credentials in the client's terms (bearer, basic, OAuth 2.0 client credentials); overrides token/basic. */
+  auth?: AuthConfig;
+  /** HTTP(S) proxy URL (default: HTTPS_PROXY / NO_PROXY from the environment). */
+  proxy?: string;
   /** Extra headers sent on every request; their values are secrets (redacted everywhere). */
   headers?: Record<string, string>;
   /** Built-in suite ids, "all", or suite file paths. Omitted: the Okta suites. */
@@ -101,7 +105,8 @@ function validateOptions(o: RunOptions): void {
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`--url must be http:// or https:// (got ${parsed.protocol})`);
     if (parsed.username || parsed.password) throw new ConfigError('--url must not carry credentials; use --token, --basic or --header');
-    if (!o.token && !o.basic && !Object.keys(o.headers ?? {}).length) {
+    const hasAuth = o.auth !== undefined && o.auth.kind !== 'none';
+    if (!o.token && !o.basic && !hasAuth && !Object.keys(o.headers ?? {}).length) {
       throw new ConfigError('no credentials: give --token (or SCIM_CHECK_TOKEN), --basic user:pass or --header "Authorization: …"');
     }
   }
@@ -179,6 +184,7 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 }
 
 function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfig {
+  if (o.auth && o.auth.kind !== 'none') return o.auth;
   if (o.basic) return { kind: 'basic', user: o.basic.user, pass: o.basic.pass };
   const token = o.token ?? embeddedToken;
   return token ? { kind: 'bearer', token } : { kind: 'none' };
@@ -259,17 +265,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     }
     const baseUrl = result.target.url.replace(/\/+$/, '');
     const deadline = options.deadlineMs ? Date.now() + options.deadlineMs : undefined;
-    const clientOptions: ClientOptions = {
-      baseUrl,
-      auth: clientAuth(options, server?.token),
-      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      userAgent: DEFAULT_USER_AGENT,
-    };
-    if (options.headers) clientOptions.headers = options.headers;
-    if (deadline) clientOptions.deadline = deadline;
-    if (options.insecure) clientOptions.insecure = true;
-    if (options.ca) clientOptions.ca = options.ca;
-    if (options.maxBodyBytes) clientOptions.maxBodyBytes = options.maxBodyBytes;
+    const clientOptions = clientOptionsFor(options, baseUrl, server?.token, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline });
     client = createClient(clientOptions);
     // Ctrl-C must not wait for a slow request: closing the client ends whatever is in flight (cleanup has its own).
     const mainClient = client;
@@ -312,19 +308,25 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   return finish();
 }
 
+/** The client's options for this run: target, credentials, transport; timing differs between checks and cleanup. */
+function clientOptionsFor(options: RunOptions, baseUrl: string, embeddedToken: string | undefined, timing: { timeoutMs: number; deadline: number | undefined }): ClientOptions {
+  const clientOptions: ClientOptions = { baseUrl, auth: clientAuth(options, embeddedToken), timeoutMs: timing.timeoutMs, userAgent: DEFAULT_USER_AGENT };
+  if (timing.deadline) clientOptions.deadline = timing.deadline;
+  if (options.headers) clientOptions.headers = options.headers;
+  if (options.insecure) clientOptions.insecure = true;
+  if (options.ca) clientOptions.ca = options.ca;
+  if (options.maxBodyBytes) clientOptions.maxBodyBytes = options.maxBodyBytes;
+  if (options.proxy) clientOptions.proxy = options.proxy;
+  return clientOptions;
+}
+
 /** Cleanup gets a fresh client: the run's one may be past its deadline. */
 async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, baseUrl: string, options: RunOptions, embeddedToken: string | undefined): Promise<CleanupResult> {
   if (options.keep) return cleanUp(registry, mainClient, { keep: true, baseUrl });
-  const cleanupOptions: ClientOptions = {
-    baseUrl,
-    auth: clientAuth(options, embeddedToken),
+  const cleanupOptions = clientOptionsFor(options, baseUrl, embeddedToken, {
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 10_000),
     deadline: Date.now() + CLEANUP_BUDGET_MS,
-    userAgent: DEFAULT_USER_AGENT,
-  };
-  if (options.headers) cleanupOptions.headers = options.headers;
-  if (options.insecure) cleanupOptions.insecure = true;
-  if (options.ca) cleanupOptions.ca = options.ca;
+  });
   const cleanupClient = createClient(cleanupOptions);
   try {
     return await cleanUp(registry, cleanupClient, { keep: false, baseUrl });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,11 +35,11 @@ describe('scim-check run: help and usage errors (exit 2)', () => {
 
   it.each([
     [['--nope'], /unknown option '--nope'/],
-    [['--timeout', 'soon'], /^scim-check: --timeout must be a positive whole number of milliseconds \(got "soon"\)$/m],
+    [['--timeout', 'soon'], /^ {2}--timeout: "soon" is not a duration/m],
     [['--okta-app', 'xyz'], /Allowed choices are oin, aiw/],
-    [['--reporter', 'fancy'], /^scim-check: unknown reporter "fancy" \(available: pretty, .*\)$/m],
-    [['--header', 'no colon here'], /--header must look like "Name: value"/],
-    [['--basic', 'nocolon'], /--basic must be user:password/],
+    [['--reporter', 'fancy'], /^ {2}--reporter: unknown reporter "fancy" \(known: pretty, .*\)$/m],
+    [['--header', 'no colon here'], /^ {2}--header: "no colon here" is not "Name: value"$/m],
+    [['--basic', 'nocolon'], /^ {2}--basic: must be "user:password"$/m],
     [['--suite', 'nope'], /^scim-check: unknown suite "nope"/m],
     [['--url', 'ftp://x', '--token', 'abc'], /--url must be http:\/\/ or https:\/\//],
     [['--url', 'http://127.0.0.1:9/scim/v2'], /no credentials: give --token/],
@@ -102,6 +102,24 @@ describe('scim-check run: outcomes', () => {
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toMatch(new RegExp(`^scim-check: cannot reach ${url}: .+\\n$`));
     noStackTrace(unreachable);
+  });
+
+  it('options from a config file, overridden by the environment and then by flags', async () => {
+    fake = await startFakeScim();
+    const dir = mkdtempSync(join(tmpdir(), 'scim-check-config-'));
+    const config = join(dir, 'ci.json');
+    writeFileSync(config, JSON.stringify({ url: fake.url, token: '$env:FAKE_TOKEN', suites: ['okta-spec'], only: ['okta-spec/list-users'] }));
+    const fromFile = await cli(['--config', config], { FAKE_TOKEN: fake.token });
+    expect(fromFile.code).toBe(0);
+    expect(lastLine(fromFile.stdout)).toBe('1 passed, 0 failed, 0 skipped');
+    const envWins = await cli(['--config', config], { FAKE_TOKEN: fake.token, SCIM_CHECK_TOKEN: 'wrong-token-from-env' });
+    expect(envWins.code).toBe(3);
+    const flagWins = await cli(['--config', config, '--token', fake.token, '--only', 'okta-spec/get-user'], { SCIM_CHECK_TOKEN: 'wrong-token-from-env' });
+    expect(flagWins.code).toBe(0);
+    expect(lastLine(flagWins.stdout)).toBe('2 passed, 0 failed, 0 skipped');
+    const missing = await cli(['--config', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('nope.json: no such file');
   });
 
   it('--reporter json=FILE writes the result (redacted) beside the pretty output', async () => {
