@@ -49,6 +49,18 @@ async function currentResource(req: ScimRequest, api: FaultApi): Promise<Json | 
   return res.status === 200 && isObject(res.body) ? res.body : undefined;
 }
 
+/**
+ * A fault that rewrites PUT bodies of `endpoint` using the stored resource: `rewrite(sent, stored)` is the body the
+ * broken server actually applies.
+ */
+function rewritePut(endpoint: ResourceEndpoint, rewrite: (sent: Json, stored: Json) => Json): NonNullable<Fault['onRequest']> {
+  return async (req, api) => {
+    if (!onResource(req, 'PUT', endpoint) || !isObject(req.body)) return;
+    const stored = await currentResource(req, api);
+    if (stored) return withBody(req, rewrite(req.body, stored));
+  };
+}
+
 /** The PATCH operations of a request, when it is a well-formed PatchOp. */
 function patchOperations(req: ScimRequest): Json[] | undefined {
   if (req.method !== 'PATCH' || !isObject(req.body) || !Array.isArray(req.body['Operations'])) return undefined;
@@ -277,20 +289,12 @@ export const oktaFaults: Fault[] = [
   {
     id: 'put-ignores-name',
     description: 'PUT /Users/{id} keeps the stored name and ignores the one sent.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Users') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      if (stored) return withBody(req, { ...req.body, name: stored['name'] });
-    },
+    onRequest: rewritePut('Users', (sent, stored) => ({ ...sent, name: stored['name'] })),
   },
   {
     id: 'put-merges',
     description: 'PUT /Users/{id} merges into the stored user instead of replacing it, so omitted attributes are kept.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Users') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      if (stored) return withBody(req, { ...stored, ...req.body });
-    },
+    onRequest: rewritePut('Users', (sent, stored) => ({ ...stored, ...sent })),
   },
   {
     id: 'patch-ignores-urn-path',
@@ -344,11 +348,7 @@ export const oktaFaults: Fault[] = [
   {
     id: 'put-ignores-active',
     description: 'PUT /Users/{id} keeps the stored active flag, so private (AIW) apps can never deactivate a user.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Users') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      if (stored) return withBody(req, { ...req.body, active: stored['active'] });
-    },
+    onRequest: rewritePut('Users', (sent, stored) => ({ ...sent, active: stored['active'] })),
   },
 
   // ---- groups --------------------------------------------------------------------------------------------------
@@ -471,31 +471,20 @@ export const oktaFaults: Fault[] = [
   {
     id: 'group-put-ignores-displayName',
     description: 'PUT /Groups/{id} keeps the stored displayName, so private (AIW) apps cannot rename groups.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Groups') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      if (stored) return withBody(req, { ...req.body, displayName: stored['displayName'] });
-    },
+    onRequest: rewritePut('Groups', (sent, stored) => ({ ...sent, displayName: stored['displayName'] })),
   },
   {
     id: 'group-put-ignores-members',
     description: 'PUT /Groups/{id} keeps the stored members and ignores the member list sent.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Groups') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      if (stored) return withBody(req, { ...req.body, members: stored['members'] ?? [] });
-    },
+    onRequest: rewritePut('Groups', (sent, stored) => ({ ...sent, members: stored['members'] ?? [] })),
   },
   {
     id: 'group-put-merges-members',
     description: 'PUT /Groups/{id} adds the members sent to the stored ones instead of replacing the list.',
-    async onRequest(req, api) {
-      if (!onResource(req, 'PUT', 'Groups') || !isObject(req.body)) return;
-      const stored = await currentResource(req, api);
-      const keep = Array.isArray(stored?.['members']) ? stored['members'].filter(isObject) : [];
-      const sent = Array.isArray(req.body['members']) ? req.body['members'].filter(isObject) : [];
-      const sentIds = new Set(sent.map((m) => m['value']));
-      return withBody(req, { ...req.body, members: [...sent, ...keep.filter((m) => !sentIds.has(m['value']))] });
-    },
+    onRequest: rewritePut('Groups', (sent, stored) => {
+      const objects = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+      const sentIds = new Set(objects(sent['members']).map((m) => m['value']));
+      return { ...sent, members: [...objects(sent['members']), ...objects(stored['members']).filter((m) => !sentIds.has(m['value']))] };
+    }),
   },
 ];
