@@ -1,6 +1,23 @@
 /** The undici dispatcher behind every request: keep-alive pool, TLS trust, optional proxy. */
+import { createRequire } from 'node:module';
 import { rootCertificates } from 'node:tls';
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The plain Agent is loaded by its own module: undici's index also loads its fetch, WebSocket, cache and mock
+ * layers, ~150 ms of start-up that a sub-second run cannot spare. Proxy agents need the request API the index
+ * installs on every dispatcher (ProxyAgent tunnels with `connect`), so they come from the index. Falls back to
+ * the index if a future undici moves the file.
+ */
+function plainAgentClass(): typeof Agent {
+  try {
+    return require('undici/lib/dispatcher/agent.js') as typeof Agent;
+  } catch {
+    return (require('undici') as typeof import('undici')).Agent;
+  }
+}
 
 export interface DispatcherOptions {
   insecure: boolean;
@@ -31,13 +48,17 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     bodyTimeout: options.timeoutMs + 1_000,
     connect: { ...tls, timeout: Math.min(options.timeoutMs, 10_000) },
   };
-  if (options.proxy) return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls });
+  if (options.proxy) {
+    const { ProxyAgent } = require('undici') as typeof import('undici');
+    return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls });
+  }
   if (hasEnvironmentProxy(options.env)) {
     // Passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not the environment we were given.
     const { env } = options;
     const httpProxy = env.HTTP_PROXY || env.http_proxy;
     const httpsProxy = env.HTTPS_PROXY || env.https_proxy || httpProxy;
     const noProxy = env.NO_PROXY ?? env.no_proxy ?? '';
+    const { EnvHttpProxyAgent } = require('undici') as typeof import('undici');
     return new EnvHttpProxyAgent({
       ...common,
       requestTls: tls,
@@ -46,5 +67,6 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       ...(httpsProxy ? { httpsProxy } : {}),
     });
   }
-  return new Agent(common);
+  const PlainAgent = plainAgentClass();
+  return new PlainAgent(common);
 }
