@@ -55,6 +55,7 @@ const EXPECTED: Record<string, { fails: string[]; shows: RegExp }> = {
   'list-ignores-startIndex': { fails: ['okta-users/import-small-pages', 'okta-users/page-fields'], shows: /no resource appears on two pages/ },
   'startIndex-not-echoed': { fails: ['okta-users/page-fields'], shows: /startIndex equals 2 → 1/ },
   'put-ignores-name': { fails: ['okta-users/profile-push-put'], shows: /name\.givenName equals/ },
+  'put-rejects-readonly-meta': { fails: ['okta-users/profile-push-put'], shows: /status is 200 → 400/ },
   'put-merges': { fails: ['okta-users/profile-push-put-clears'], shows: /department does not equal/ },
   'patch-ignores-urn-path': { fails: ['okta-users/profile-push-patch'], shows: /department equals/ },
   'patch-pathless-ignored': { fails: ['okta-users/deactivate-patch', 'okta-groups/rename-pathless'], shows: /active equals false → true/ },

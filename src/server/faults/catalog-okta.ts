@@ -292,6 +292,13 @@ export const oktaFaults: Fault[] = [
     onRequest: rewritePut('Users', (sent, stored) => ({ ...sent, name: stored['name'] })),
   },
   {
+    id: 'put-rejects-readonly-meta',
+    description: 'PUT /Users/{id} carrying the read-only id and meta Okta copies from its GET is rejected with 400 mutability.',
+    onRequest(req) {
+      if (onResource(req, 'PUT', 'Users') && isObject(req.body) && 'meta' in req.body) return errorResponse(400, 'Attribute "meta" is read-only', 'mutability');
+    },
+  },
+  {
     id: 'put-merges',
     description: 'PUT /Users/{id} merges into the stored user instead of replacing it, so omitted attributes are kept.',
     onRequest: rewritePut('Users', (sent, stored) => ({ ...stored, ...sent })),
