@@ -100,8 +100,8 @@ describe('starter config', () => {
     expect(options.timeoutMs).toBe(30_000);
     expect(options.reporters).toEqual([
       { name: 'pretty' },
-      { name: 'junit', file: join(dir, 'reports/scim-check.xml') },
-      { name: 'html', file: join(dir, 'reports/scim-check.html') },
+      { name: 'junit', file: join(dir, 'scim-check.xml') },
+      { name: 'html', file: join(dir, 'scim-check.html') },
     ]);
     expect(options.suites?.length).toBeGreaterThan(0);
   });
