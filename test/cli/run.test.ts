@@ -122,6 +122,16 @@ describe('scim-check run: outcomes', () => {
     expect(missing.stderr).toContain('nope.json: no such file');
   });
 
+  it('colour only when asked: FORCE_COLOR adds ANSI colours, NO_COLOR (or a pipe) keeps plain text', async () => {
+    fake = await startFakeScim();
+    const args = ['--url', fake.url, '--token', fake.token, '--only', 'okta-spec/list-users'];
+    const coloured = await cli(args, { FORCE_COLOR: '1', NO_COLOR: undefined });
+    expect(coloured.stdout).toContain('\u001b[32m✓\u001b[39m okta-spec/list-users');
+    expect(lastLine(coloured.stdout)).toBe('1 passed, 0 failed, 0 skipped');
+    const plain = await cli(args, { NO_COLOR: '1' });
+    expect(plain.stdout).not.toContain('\u001b[');
+  });
+
   it('--reporter json=FILE writes the result (redacted) beside the pretty output', async () => {
     fake = await startFakeScim();
     const file = join(mkdtempSync(join(tmpdir(), 'scim-check-cli-')), 'result.json');

@@ -167,6 +167,61 @@ describe('failures, dependencies and exit codes', () => {
   });
 });
 
+describe('walks, captures and explicit registration', () => {
+  const walkSuite = (): string =>
+    suiteFile({
+      id: 'walker',
+      title: 'walker',
+      description: 'd',
+      source: 's',
+      checks: [
+        {
+          id: 'walker/make-group',
+          title: 'make a group, registered explicitly',
+          description: 'd',
+          level: 'MUST',
+          source: 's',
+          writes: true,
+          steps: [
+            { request: { method: 'GET', path: '/Users', query: { count: '1' } }, capture: { firstUser: 'body.Resources[0].id' } },
+            { request: { method: 'POST', path: '/Groups', body: { displayName: '{{$prefix}}walkers', members: [{ value: '{{firstUser}}' }] } }, capture: { groupId: 'body.id' }, register: { resourceType: 'Group', id: '{{groupId}}' }, expect: [{ status: 201 }, { that: 'body.members[0].value', equals: '{{firstUser}}' }] },
+          ],
+        },
+        {
+          id: 'walker/pages',
+          title: 'walk every page of users',
+          description: 'd',
+          level: 'MUST',
+          source: 's',
+          steps: [
+            {
+              request: { method: 'GET', path: '/Users' },
+              walk: { pageSize: 2 },
+              expect: [{ status: 200 }, { walk: 'noDuplicates' }, { walk: 'complete', includes: ['{{firstUser}}'] }, { walk: 'totalConsistent' }, { that: 'walk.pages', equals: 3 }],
+            },
+          ],
+          dependsOn: ['walker/make-group'],
+        },
+      ],
+    });
+
+  it('walks page by page (startIndex 1, 3, 5 with count 2) and judges the whole walk', async () => {
+    const result = await runAgainstFake({}, { suites: [walkSuite()] }, 5);
+    const pages = checksOf(result).get('walker/pages')!;
+    expect(pages.failures).toEqual([]);
+    expect(pages.status).toBe('passed');
+    expect(pages.exchanges.map((e) => new URL(e.request.url).search)).toEqual(['?startIndex=1&count=2', '?startIndex=3&count=2', '?startIndex=5&count=2']);
+    expect(result.cleanup.removed).toEqual([{ resourceType: 'Group', id: expect.any(String), how: 'deleted' }]);
+    expect(fake!.groups.size).toBe(0);
+  });
+
+  it('a server that ignores count repeats resources across pages: the walk fails', async () => {
+    const result = await runAgainstFake({ ignoreCount: true }, { suites: [walkSuite()] }, 5);
+    const failures = checksOf(result).get('walker/pages')!.failures.map((f) => f.assertion);
+    expect(failures).toEqual(['no resource appears on two pages']);
+  });
+});
+
 describe('selection', () => {
   it('--only runs the check and its prerequisites, nothing else', async () => {
     const result = await runAgainstFake({}, { only: ['okta-spec/read-created-user'] });
