@@ -100,7 +100,8 @@ function attributeProblems(attr: unknown, where: string, depth: number): string[
   } else if (Array.isArray(subs) && subs.length) {
     problems.push(`${at}: only complex attributes have subAttributes`);
   }
-  if (attr['type'] === 'reference' && !Array.isArray(attr['referenceTypes'])) problems.push(`${at}: a reference attribute needs referenceTypes`);
+  // referenceTypes is described for reference attributes but not marked REQUIRED (RFC 7643 §7): only its shape is checked.
+  if ('referenceTypes' in attr && !Array.isArray(attr['referenceTypes'])) problems.push(`${at}: referenceTypes is not an array`);
   return problems;
 }
 

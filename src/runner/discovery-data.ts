@@ -145,14 +145,25 @@ function fillSchema(schema: SchemaDef, usual: Set<string> | 'all', ctx: Generati
   return { body, expect };
 }
 
-/** A fresh User (or any resource type whose core schema is given) for POST, with its extensions filled. */
-export function generateResource(model: GenerationModel, kind: 'User' | 'Group', ctx: GenerationContext, identity: UserIdentity = newIdentity(ctx)): GeneratedResource {
-  const usual = kind === 'User' ? USUAL_USER_ATTRIBUTES : USUAL_GROUP_ATTRIBUTES;
+/**
+ * A fresh User (or any resource type whose core schema is given) for POST, with its extensions filled.
+ * `minimal`: only what the schemas require (required attributes, required extensions).
+ */
+export function generateResource(
+  model: GenerationModel,
+  kind: 'User' | 'Group',
+  ctx: GenerationContext,
+  identity: UserIdentity = newIdentity(ctx),
+  minimal = false,
+): GeneratedResource {
+  const none = new Set<string>();
+  const usual = minimal ? none : kind === 'User' ? USUAL_USER_ATTRIBUTES : USUAL_GROUP_ATTRIBUTES;
   const core = fillSchema(model.core, usual, ctx, identity);
   const body: Json = { schemas: [model.core.id], ...core.body };
   const expect: Json = { ...core.expect };
-  for (const { schema } of model.extensions) {
-    const ext = fillSchema(schema, 'all', ctx, identity);
+  for (const { schema, required } of model.extensions) {
+    if (minimal && !required) continue;
+    const ext = fillSchema(schema, minimal ? none : 'all', ctx, identity);
     if (Object.keys(ext.body).length === 0) continue;
     (body['schemas'] as string[]).push(schema.id);
     body[schema.id] = ext.body;
@@ -181,4 +192,11 @@ export function extensionTarget(model: GenerationModel): ExtensionTarget | undef
     if (preferred) return { schema: schema.id, attribute: preferred.name, path: `${schema.id}:${preferred.name}` };
   }
   return undefined;
+}
+
+/** The body without the core schema's required attributes (for the "required attribute missing" check). */
+export function withoutRequired(model: GenerationModel, body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  for (const attr of model.core.attributes) if (attr.required) delete out[attr.name];
+  return out;
 }

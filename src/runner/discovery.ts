@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import type { ScimClient } from '../client/index.js';
 import { analyzeDiscovery, type Analysis, type Feature } from './discovery-analysis.js';
-import { extensionTarget, generateResource, newIdentity, type GenerationContext } from './discovery-data.js';
+import { extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext, type UserIdentity } from './discovery-data.js';
 import type { CheckResult } from './results.js';
 import type { CheckDef } from './suite-format.js';
 import type { TemplateContext } from './template.js';
@@ -22,9 +22,16 @@ export const DISCOVERY_VARIABLES = [
   // refreshed before every check
   'genUser',
   'genUserName',
+  'genUserKey',
   'genUserExpect',
+  'genUserMinimal',
+  'genUserReadOnly',
+  'genUserNoRequired',
   'genUser2',
   'genUserName2',
+  'genUserKey2',
+  'genUserExpect2',
+  'genUserMinimal2',
   'genGroup',
   'genGroupName',
   'genGroup2',
@@ -32,6 +39,7 @@ export const DISCOVERY_VARIABLES = [
   'genExtValue',
   'genExtValue2',
   'genExtNewValue',
+  'genExtNewObject',
   // set once
   'genExtPath',
   'genExtSchema',
@@ -52,6 +60,8 @@ const WHERE: Record<Feature, string> = {
   extension: 'the User resource type\'s schemaExtensions',
 };
 
+/** meta.created a client claims in the "read-only attributes are ignored" checks. */
+const CLIENT_CREATED = '2001-01-01T00:00:00Z';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const randomLower = (n: number): string => Array.from({ length: n }, () => LOWER[randomInt(LOWER.length)]).join('');
 
@@ -92,17 +102,24 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
 
   const refresh = (): void => {
     const ctx: GenerationContext = { prefix: template.prefix, domain: template.domain, random };
-    const first = newIdentity(ctx);
+    // The first user's userName sorts before the second's, so sorting checks know the expected order.
+    const [first, second] = [newIdentity(ctx), newIdentity(ctx)].sort((a, b) => (a.userName < b.userName ? -1 : 1)) as [UserIdentity, UserIdentity];
     const user = generateResource(analysis.user, 'User', ctx, first);
-    const second = newIdentity(ctx);
     const user2 = generateResource(analysis.user, 'User', ctx, second);
     const group = generateResource(analysis.group, 'Group', ctx);
     const group2 = generateResource(analysis.group, 'Group', ctx);
     vars.set('genUser', user.body);
     vars.set('genUserName', first.userName);
+    vars.set('genUserKey', first.tag);
     vars.set('genUserExpect', user.expect);
+    vars.set('genUserMinimal', generateResource(analysis.user, 'User', ctx, first, true).body);
+    vars.set('genUserReadOnly', { ...user.body, id: `${template.prefix}client-chosen-id`, meta: { resourceType: 'User', created: CLIENT_CREATED } });
+    vars.set('genUserNoRequired', withoutRequired(analysis.user, user.body));
     vars.set('genUser2', user2.body);
     vars.set('genUserName2', second.userName);
+    vars.set('genUserKey2', second.tag);
+    vars.set('genUserExpect2', user2.expect);
+    vars.set('genUserMinimal2', generateResource(analysis.user, 'User', ctx, second, true).body);
     vars.set('genGroup', group.body);
     vars.set('genGroupName', group.body['displayName']);
     vars.set('genGroup2', group2.body);
@@ -110,7 +127,9 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     const extValue = (body: Record<string, unknown>): unknown => (target ? (body[target.schema] as Record<string, unknown> | undefined)?.[target.attribute] : undefined) ?? '';
     vars.set('genExtValue', extValue(user.body));
     vars.set('genExtValue2', extValue(user2.body));
-    vars.set('genExtNewValue', `${template.prefix}changed-${random(8)}`);
+    const newValue = `${template.prefix}changed-${random(8)}`;
+    vars.set('genExtNewValue', newValue);
+    vars.set('genExtNewObject', target ? { [target.schema]: { [target.attribute]: newValue } } : {});
   };
 
   return {
