@@ -1,5 +1,5 @@
 import { ScimError, type ScimType } from '../../core/scim-error.js';
-import { queryParams, type ScimRequest, type ScimResponse } from '../exchange.js';
+import { header, queryParams, type ScimRequest, type ScimResponse } from '../exchange.js';
 import { routeOf, type ResourceEndpoint } from '../route.js';
 import type { ScimStore } from '../store.js';
 import type { Fault, FaultApi } from './types.js';
@@ -86,7 +86,7 @@ const opName = (op: Json): string => String(op['op'] ?? '').toLowerCase();
 const opPath = (op: Json): string | undefined => (typeof op['path'] === 'string' ? op['path'] : undefined);
 const isMembersPath = (path: string | undefined): boolean => path !== undefined && /^members$/i.test(path.trim());
 
-/** A list response with its resources rewritten (and totalResults/itemsPerPage kept consistent with them). */
+/** A 200 list response rewritten by `edit` (other responses are left alone). */
 function mapListResponse(res: ScimResponse, edit: (list: Json) => Json): ScimResponse | void {
   if (res.status !== 200 || !isObject(res.body) || !Array.isArray(res.body['Resources'])) return;
   return { ...res, body: edit(res.body) };
@@ -112,9 +112,8 @@ export const oktaFaults: Fault[] = [
     id: 'scim-json-charset-rejected',
     description: 'Request bodies sent as Okta sends them (application/scim+json; charset=utf-8) are refused with 415.',
     onRequest(req) {
-      const type = req.headers['content-type'];
-      const value = Array.isArray(type) ? type[0] : type;
-      if (req.body !== undefined && value && /application\/scim\+json\s*;\s*charset/i.test(value)) {
+      const type = header(req, 'content-type');
+      if (req.body !== undefined && type && /application\/scim\+json\s*;\s*charset/i.test(type)) {
         return errorResponse(415, 'Unsupported content type');
       }
     },
@@ -173,7 +172,7 @@ export const oktaFaults: Fault[] = [
     id: 'bodyless-content-type-rejected',
     description: 'A request with a Content-Type header but no body (Okta\'s GETs in its SPEC test, its DELETEs) is refused with 400.',
     onRequest(req) {
-      if (req.body === undefined && req.headers['content-type'] !== undefined) return errorResponse(400, 'Request body is not valid JSON', 'invalidSyntax');
+      if (req.body === undefined && header(req, 'content-type') !== undefined) return errorResponse(400, 'Request body is not valid JSON', 'invalidSyntax');
     },
   },
   {
