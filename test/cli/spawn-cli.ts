@@ -1,6 +1,7 @@
 /** Spawns the built CLI (bin/scim-check.js → dist/) and collects its exit code and output. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -20,7 +21,8 @@ export function assertBuilt(): void {
 /** Starts the CLI; `done` resolves when it exits (killed after `timeoutMs`). */
 export function startCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): { child: ChildProcess; done: Promise<CliOutcome> } {
   const child = spawn(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
+    // A fresh working directory: no stray scim-check.config.json (or files other tests write) can leak in.
+    cwd: mkdtempSync(join(tmpdir(), 'scim-check-cwd-')),
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCIM_CHECK_URL: undefined, SCIM_CHECK_TOKEN: undefined, GITHUB_STEP_SUMMARY: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
