@@ -3,7 +3,6 @@ import { Command, Option } from 'commander';
 import { createRedactor } from '../client/redact.js';
 import type { LoadedConfig, ReporterSpec, ResolvedOptions, RunFlags } from '../config/resolve.js';
 import { ConfigError } from '../runner/errors.js';
-import { parseMapping } from '../runner/mapping.js';
 import type { Paint } from '../report/pretty.js';
 import type { RunOptions } from '../runner/run.js';
 import type { RunResult } from '../runner/results.js';
@@ -44,15 +43,6 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
   if (resolved.deadlineMs !== undefined) options.deadlineMs = resolved.deadlineMs;
   if (resolved.proxy !== undefined) options.proxy = resolved.proxy;
   if (resolved.allowFailures.length) options.allowFailures = resolved.allowFailures;
-  if (resolved.mappingFile !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(resolved.mappingFile, 'utf8');
-    } catch (err) {
-      throw new ConfigError(`cannot read --mapping file ${resolved.mappingFile}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-    }
-    options.mapping = parseMapping(text, resolved.mappingFile);
-  }
   if (resolved.caFile !== undefined) {
     try {
       options.ca = readFileSync(resolved.caFile, 'utf8');
@@ -194,7 +184,6 @@ export function registerRun(program: Command): void {
     .option('--keep', 'leave the resources the run creates, and print their ids')
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')
     .option('--user-domain <domain>', 'domain for generated userNames and e-mails (default example.com)')
-    .option('--mapping <file>', 'the app\'s extra attributes with sample values ({"attributes": {…}}), sent on creates and updates and checked back')
     .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html; to a file with =FILE (repeatable)', collect, [])
     .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect, [])
     .option('--strict', 'SHOULD-level failures fail the run too')

@@ -21,7 +21,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 }
 
 /** True when `actual` has every field of `wanted` (recursively); non-objects compare deep-equal. */
-function hasFields(actual: unknown, wanted: unknown): boolean {
+export function hasFields(actual: unknown, wanted: unknown): boolean {
   if (wanted === null || typeof wanted !== 'object' || Array.isArray(wanted)) return deepEqual(actual, wanted);
   if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return false;
   return Object.entries(wanted).every(([k, v]) => Object.prototype.hasOwnProperty.call(actual, k) && hasFields((actual as Record<string, unknown>)[k], v));

@@ -9,8 +9,7 @@ import { DEFAULT_USER_AGENT, runCheck, type CheckEnvironment } from './execute.j
 import { resolveSuites, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
 import type { CheckDef, SuiteFile } from './suite-format.js';
-import { expandDeep, expandString, type TemplateContext } from './template.js';
-import type { MappedAttributes } from './mapping.js';
+import { expandString, type TemplateContext } from './template.js';
 
 /** Options of a run; they mirror the `scim-check run` flags. */
 export interface RunOptions {
@@ -60,8 +59,6 @@ export interface RunOptions {
   server?: ServerOptions;
   /** Response bodies larger than this fail the exchange (client default 10 MiB). */
   maxBodyBytes?: number;
-  /** The app's extra attributes with sample values (--mapping FILE), sent by `withMapping` steps and checked back. */
-  mapping?: MappedAttributes;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -400,14 +397,6 @@ async function runSuite(
     registry: ctx.registry,
     stopReason: ctx.stopReason,
   };
-  if (ctx.options.mapping && !setupProblem) {
-    try {
-      // Expanded once per suite, so the values sent are the values expected back.
-      env.mapping = expandDeep(ctx.options.mapping, template) as MappedAttributes;
-    } catch (err) {
-      setupProblem = `the --mapping values could not be expanded: ${err instanceof Error ? err.message : String(err)}`;
-    }
-  }
   // Discovery suites read the server's features and schemas first (src/runner/discovery.ts).
   const discovery = suite.discovery && !setupProblem ? await startDiscovery(ctx.client, template, env.userAgent) : undefined;
   for (const planned of checks) {

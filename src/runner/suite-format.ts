@@ -91,11 +91,6 @@ export interface RequestDef {
   auth?: 'default' | 'none' | 'invalid';
   /** Headers the runner would add by default that this request must not carry (e.g. "content-type"). */
   omitHeaders?: string[];
-  /**
-   * Merge the run's custom attribute mapping (--mapping FILE: the app's extra attributes with sample values) into
-   * the JSON body; extension URNs join `schemas`. Without a mapping the body is sent as written.
-   */
-  withMapping?: boolean;
 }
 
 export interface StepDef {
@@ -170,8 +165,6 @@ export type Assertion = AssertionBase &
     | { schema: SchemaName }
     | { maxMs: number }
     | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
-    /** Every attribute of the run's --mapping came back with the value sent (passes when there is no mapping). */
-    | { mapping: 'echoed' }
     | ValueAssertion
   );
 
