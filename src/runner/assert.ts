@@ -150,7 +150,13 @@ export function evaluateWalkAssertion(
   } else {
     const unique = new Set(walk.ids).size;
     const total = walk.totals[0];
-    if (unique !== total) failures.push({ assertion: 'walking all pages returns totalResults distinct resources', expected: total, actual: `${unique} distinct ids over ${walk.pages} pages` });
+    if (walk.truncated) {
+      // Stopped at maxPages before the end: every page walked must have been full, with distinct resources.
+      const expected = walk.pages * (walk.pageSize ?? 0);
+      if (unique !== expected) failures.push({ assertion: `the ${walk.pages} pages walked hold ${expected} distinct resources`, expected, actual: `${unique} distinct ids` });
+    } else if (unique !== total) {
+      failures.push({ assertion: 'walking all pages returns totalResults distinct resources', expected: total, actual: `${unique} distinct ids over ${walk.pages} pages` });
+    }
   }
   const missing = includes.filter((id) => !walk.ids.includes(id));
   if (missing.length) failures.push({ assertion: 'the walk includes the expected resources', expected: includes, actual: `missing: ${missing.join(', ')}` });

@@ -31,6 +31,7 @@ export interface CheckEnvironment {
 class CheckRecorder {
   readonly exchanges: Exchange[] = [];
   readonly failures: AssertionFailure[] = [];
+  readonly notes: string[] = [];
   constructor(private readonly defaultSource: string) {}
 
   record(exchange: Exchange): number {
@@ -121,7 +122,11 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
   const endpoint = endpointOf(send, env.template.baseUrl);
   trackResources(send.method, endpoint, response.status, response.json, env.registry);
   let valid = true;
-  if (step.autoValidate !== false) {
+  if (step.autoValidate !== false && response.jsonError !== undefined) {
+    // Otherwise the failure would surface later as a confusing "body.x is missing".
+    valid = false;
+    rec.fail({ assertion: 'response body is usable JSON', expected: 'valid JSON', actual: response.jsonError }, index, 'RFC 7644 §3.1 (SCIM messages are JSON)');
+  } else if (step.autoValidate !== false) {
     const kind = inferKind(send.method, endpoint, response.status, response.json);
     if (kind) {
       const verdict = validateScim(kind, response.json, { partial: isProjected(send.url) });
@@ -150,7 +155,7 @@ function trackResources(method: string, endpoint: string, status: number, json: 
 async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder, source: string): Promise<{ ok: boolean; last?: SelectionSource }> {
   const walkDef = step.walk!;
   const maxPages = walkDef.maxPages ?? DEFAULT_MAX_PAGES;
-  const walk: WalkSummary = { ids: [], totals: [], pages: 0 };
+  const walk: WalkSummary = { ids: [], totals: [], pages: 0, pageSize: walkDef.pageSize };
   const perPage = (step.expect ?? []).filter((a) => !isWalkLevel(a));
   let ok = true;
   let last: SelectionSource | undefined;
@@ -172,6 +177,11 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     }
     const total = typeof json?.totalResults === 'number' ? json.totalResults : 0;
     if (!ok || resources.length === 0 || startIndex + walkDef.pageSize > total) break;
+    if (walk.pages >= maxPages) {
+      // A big tenant: judge completeness on the pages walked, and say so.
+      walk.truncated = true;
+      rec.notes.push(`the walk stopped after ${maxPages} pages of ${walkDef.pageSize} (totalResults ${total}); completeness was judged on those pages`);
+    }
   }
   for (const a of (step.expect ?? []).filter(isWalkLevel)) {
     const failures =
@@ -271,6 +281,7 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
     failures: rec.failures,
     exchanges: rec.exchanges,
   };
-  if (failed && check.impact) result.notes = [check.impact];
+  const notes = [...rec.notes, ...(failed && check.impact ? [check.impact] : [])];
+  if (notes.length) result.notes = notes;
   return result;
 }

@@ -7,6 +7,10 @@ export interface WalkSummary {
   /** totalResults as reported by each page, in order. */
   totals: unknown[];
   pages: number;
+  /** Page size asked for (count). */
+  pageSize?: number;
+  /** Set when the walk stopped at maxPages before the last page (completeness is then judged on what was walked). */
+  truncated?: boolean;
 }
 
 /** What selectors read from: the step's response (or a page's), the walk, and the variables. */

@@ -96,6 +96,10 @@ describe('walk assertions', () => {
     expect(evaluateWalkAssertion({ walk: 'complete' }, walk(['a', 'b'], [3, 3]), [])[0]!.actual).toBe('2 distinct ids over 2 pages');
     expect(evaluateWalkAssertion({ walk: 'totalConsistent' }, walk(['a'], [3, 4]), [])).toHaveLength(1);
     expect(evaluateWalkAssertion({ walk: 'totalConsistent' }, walk(['a'], ['3', '3']), [])).toHaveLength(1);
+    const truncated: SelectionSource = { vars: new Map(), walk: { ids: ['a', 'b', 'c', 'd'], totals: [500, 500], pages: 2, pageSize: 2, truncated: true } };
+    expect(evaluateWalkAssertion({ walk: 'complete' }, truncated, [])).toEqual([]);
+    truncated.walk!.ids = ['a', 'b', 'c'];
+    expect(evaluateWalkAssertion({ walk: 'complete' }, truncated, [])[0]!.assertion).toBe('the 2 pages walked hold 4 distinct resources');
     expect(evaluateWalkAssertion({ walk: 'complete', includes: ['x'] }, walk(['a'], [1]), ['x'])).toEqual([
       { assertion: 'the walk includes the expected resources', expected: ['x'], actual: 'missing: x' },
     ]);

@@ -215,6 +215,21 @@ describe('walks, captures and explicit registration', () => {
     expect(fake!.groups.size).toBe(0);
   });
 
+  it('a walk stopped by maxPages judges completeness on the pages it walked, with a note', async () => {
+    const file = suiteFile({
+      id: 'capped',
+      title: 'capped',
+      description: 'd',
+      source: 's',
+      checks: [{ id: 'capped/pages', title: 'walk two pages only', description: 'd', level: 'MUST', source: 's', steps: [{ request: { method: 'GET', path: '/Users' }, walk: { pageSize: 2, maxPages: 2 }, expect: [{ walk: 'complete' }, { walk: 'noDuplicates' }] }] }],
+    });
+    const result = await runAgainstFake({}, { suites: [file] }, 7);
+    const check = checksOf(result).get('capped/pages')!;
+    expect(check.status).toBe('passed');
+    expect(check.exchanges).toHaveLength(2);
+    expect(check.notes).toEqual(['the walk stopped after 2 pages of 2 (totalResults 7); completeness was judged on those pages']);
+  });
+
   it('a server that ignores count repeats resources across pages: the walk fails', async () => {
     const result = await runAgainstFake({ ignoreCount: true }, { suites: [walkSuite()] }, 5);
     const failures = checksOf(result).get('walker/pages')!.failures.map((f) => f.assertion);
