@@ -130,6 +130,8 @@ async function execute(flags: CliFlags): Promise<number> {
   } finally {
     spinner?.stop();
     process.off('SIGINT', onSigint);
+    // Cleanup is over: a Ctrl-C while the reports are written quits with 130, not by the default signal death.
+    process.on('SIGINT', () => process.exit(130));
   }
 
   if (result.fatal) {
@@ -155,7 +157,7 @@ async function execute(flags: CliFlags): Promise<number> {
     process.stderr.write(`scim-check: cannot write the report: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
     return 2;
   }
-  return result.interrupted ? 130 : result.exitCode;
+  return result.interrupted || interrupts > 0 ? 130 : result.exitCode;
 }
 
 export function registerRun(program: Command): void {
