@@ -135,6 +135,7 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
   const results = new Map<string, RunResult>();
   let baseline: RunResult;
   let strictShould: RunResult;
+  let strictMay: RunResult;
 
   beforeAll(async () => {
     const tasks = [
@@ -143,6 +144,9 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
       },
       async () => {
         strictShould = await runWith(['discovery-by-id-missing'], true);
+      },
+      async () => {
+        strictMay = await runWith(['nested-group-members-dropped'], true);
       },
       ...faults.map((f) => async () => {
         results.set(f.id, await runWith([f.id]));
@@ -226,12 +230,16 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
     expect(check(result, 'filter-extension-urn').status).toBe('passed');
   });
 
-  it('only MUST failures fail the run by default; --strict makes SHOULD failures fail it too', () => {
+  it('only MUST failures fail the run by default; --strict makes SHOULD failures fail it too, MAY never', () => {
     const result = results.get('discovery-by-id-missing')!;
     const failed = rfcChecks(result).filter((c) => c.status === 'failed');
     expect(failed.map((c) => [c.id, c.level])).toEqual([['rfc/discovery-by-id', 'SHOULD']]);
     expect(result.exitCode).toBe(0);
     expect(strictShould.exitCode).toBe(1);
+    // a MAY failure (nested groups are optional) never fails the run, not even with --strict
+    expect(failedIds(strictMay)).toEqual(['group-nested']);
+    expect(check(strictMay, 'group-nested').level).toBe('MAY');
+    expect(strictMay.exitCode).toBe(0);
     // a MUST failure fails the run without --strict
     expect(results.get('filter-ignored')!.exitCode).toBe(1);
   });
