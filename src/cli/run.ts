@@ -43,6 +43,7 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
   if (resolved.deadlineMs !== undefined) options.deadlineMs = resolved.deadlineMs;
   if (resolved.proxy !== undefined) options.proxy = resolved.proxy;
   if (resolved.allowFailures.length) options.allowFailures = resolved.allowFailures;
+  if (resolved.mappingFile !== undefined) options.mapping = resolved.mappingFile;
   if (resolved.caFile !== undefined) {
     try {
       options.ca = readFileSync(resolved.caFile, 'utf8');
@@ -186,6 +187,7 @@ export function registerRun(program: Command): void {
     .option('--keep', 'leave the resources the run creates, and print their ids')
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')
     .option('--user-domain <domain>', 'domain for generated userNames and e-mails (default example.com)')
+    .option('--mapping <file>', "the app's custom attributes with sample values (JSON), sent on creates and updates and checked back")
     .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html; to a file with =FILE (repeatable)', collect, [])
     .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect, [])
     .option('--strict', 'SHOULD-level failures fail the run too')

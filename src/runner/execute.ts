@@ -6,6 +6,7 @@ import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type F
 import { collectionAt, resourceAt, type CleanupRegistry } from './cleanup.js';
 import { CheckError, ConfigError } from './errors.js';
 import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
+import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
 import { select, type SelectionSource, type WalkSummary } from './select.js';
 import type { Assertion, CheckDef, StepDef } from './suite-format.js';
@@ -25,6 +26,8 @@ export interface CheckEnvironment {
   registry: CleanupRegistry;
   /** Why the run must stop now (interrupted, deadline), or undefined to go on. */
   stopReason: () => string | undefined;
+  /** The run's custom attributes (--mapping), templates expanded for this suite. */
+  mapping?: Mapping;
 }
 
 /** Collects a check's exchanges and failures as its steps run. */
@@ -66,7 +69,7 @@ function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<s
   if (params.length) url += `?${params.join('&')}`;
 
   let body: string | undefined;
-  if (req.body !== undefined) body = JSON.stringify(expandDeep(req.body, ctx));
+  if (req.body !== undefined) body = JSON.stringify(req.mapped ? mergeMapped(expandDeep(req.body, ctx), env.mapping, req.mapped) : expandDeep(req.body, ctx));
   else if (req.rawBody !== undefined) body = req.rawBody;
 
   const headers = lowerKeys({
@@ -167,7 +170,7 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     walk.pages++;
     last = { exchange: rec.exchanges[sent.index], vars: env.template.vars, walk };
     if (!sent.delivered) return { ok: false, last };
-    ok = applyAssertions(perPage, last, rec, sent.index, source) && sent.valid && ok;
+    ok = applyAssertions(perPage, last, rec, sent.index, source, env.mapping) && sent.valid && ok;
     const json = last.exchange?.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined;
     walk.totals.push(json?.totalResults);
     const resources = Array.isArray(json?.Resources) ? json.Resources : [];
@@ -202,10 +205,10 @@ function expandAssertion(a: Assertion, env: CheckEnvironment): Assertion {
 }
 
 /** Applies per-response assertions to one response; returns whether all held. */
-function applyAssertions(assertions: Assertion[], src: SelectionSource, rec: CheckRecorder, index: number, source: string): boolean {
+function applyAssertions(assertions: Assertion[], src: SelectionSource, rec: CheckRecorder, index: number, source: string, mapping: Mapping | undefined): boolean {
   let ok = true;
   for (const a of assertions) {
-    for (const f of evaluateResponseAssertion(a, src)) {
+    for (const f of 'mapped' in a ? evaluateMapped(a, src, mapping) : evaluateResponseAssertion(a, src)) {
       ok = false;
       rec.fail(f, index, a.source ?? source, a.message);
     }
@@ -228,7 +231,7 @@ async function runStep(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     const last: SelectionSource = { exchange: rec.exchanges[sent.index], vars: env.template.vars };
     const assertions = (step.expect ?? []).map((a) => expandAssertion(a, env));
     // An invalid SCIM body still gets the step's own assertions, so the report says everything wrong with it.
-    const ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source) && sent.valid;
+    const ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source, env.mapping) && sent.valid;
     outcome = { ok, last };
   }
   if (outcome.last) capture(step, outcome, env, rec);

@@ -65,7 +65,7 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
       return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
     }
     if (e.keyword === 'oneOf' && /\/expect\/\d+$/.test(where)) {
-      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk or that`;
+      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk, mapped or that`;
     }
     return `${where}: ${e.message ?? e.keyword}`;
   });

@@ -1,386 +1,265 @@
 /**
  * Custom attributes (--mapping FILE): the app's extra User attributes, as an admin maps them in Okta's attribute
- * mappings, with sample values. Suites use them through two general directives (see suite-format.ts):
- *   - a request's `"mapped": "value" | "updateValue"` merges every mapped attribute into the body (into a resource
- *     at its path, extension URNs added to `schemas`; into a PatchOp as one `replace` operation each);
- *   - the assertion `{"mapped": "value" | "updateValue"}` checks that every mapped attribute came back as sent.
- * Without a mapping both do nothing, so suites stay valid for apps without custom attributes.
+ * mappings, with sample values. The file is `{"attributes": {…}, "update": {…}}`: each a fragment of a SCIM User,
+ * core attributes at the top level and extension attributes under their schema URN (JSON Schema:
+ * src/runner/mapping.schema.json). `attributes` are sent on create; `update` (default: the same) on profile
+ * updates, so a value that changes proves the update is stored. String values may hold {{templates}}, expanded
+ * once per suite so the value sent is the value expected back.
+ * Suites use it through two general directives (see suite-format.ts): a request's `"mapped": "create" | "update"`
+ * merges that set into the body, and the assertion `{"mapped": "create" | "update"}` checks every attribute of
+ * the set came back as sent. Without a mapping both do nothing.
  */
 import { readFileSync } from 'node:fs';
-import type { ErrorObject, ValidateFunction } from 'ajv';
-import { ConfigIssuesError, type ConfigIssue } from '../config/errors.js';
+import { Ajv, type ErrorObject } from 'ajv';
 import { locateJsonError } from '../config/json-syntax.js';
-import { closestKey, dottedPath } from '../config/schema.js';
-import { parsePatchPath, type PatchPath } from '../core/filter/index.js';
-import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, findAttr, findSchema, resolvePath, userModel, type AttributeDef, type AttributeType, type SchemaDef } from '../core/schema/index.js';
-import type { Failure } from './assert.js';
-import { hasFields } from './assert.js';
+import { closestKey } from '../config/schema.js';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, findAttr, userModel, type AttributeDef, type AttributeType, type SchemaDef } from '../core/schema/index.js';
+import { deepEqual, type Failure } from './assert.js';
+import { ConfigError } from './errors.js';
 import { select, type SelectionSource } from './select.js';
-import type { MappedPhase } from './suite-format.js';
+import mappingSchema from './mapping.schema.json' with { type: 'json' };
 
-/** A sample value: anything JSON but null (null would mean "unassigned", which cannot round-trip). */
-export type MappedValue = string | number | boolean | Record<string, unknown> | unknown[];
+/** A fragment of a SCIM User: attribute name (or extension URN) → sample value (or the extension's attributes). */
+export type MappedAttributes = Record<string, unknown>;
 
-/** One line of the mapping file. */
-export interface MappedAttributeDef {
-  /** SCIM attribute path, e.g. "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:employeeNumber". */
-  path: string;
-  /** The Okta profile attribute mapped to it (documentation; shown in failures). */
-  oktaAttribute?: string;
-  /** Sent on create. */
-  value: MappedValue;
-  /** Sent on profile updates (default: `value`); a different value proves the update is applied. */
-  updateValue?: MappedValue;
-  /** false: sent but not expected back (e.g. a write-only attribute). Default true. */
-  roundTrip?: boolean;
-}
-
-/** The mapping file (JSON Schema: src/runner/mapping.schema.json). */
+/** The mapping file. */
 export interface MappingFile {
   $schema?: string;
   description?: string;
-  attributes: MappedAttributeDef[];
+  /** Sent on create (and checked back). */
+  attributes: MappedAttributes;
+  /** Sent on profile updates (and checked back); default: `attributes`. */
+  update?: MappedAttributes;
 }
 
-/** Where an attribute lives in a resource: under an extension URN or at the top level, maybe inside an element. */
-interface Location {
-  /** Extension URN the attribute is stored under; undefined for core attributes. */
-  container?: string;
-  attr: string;
-  sub?: string;
-  /** For `attr[key eq "value"].sub`: the element of the multi-valued attribute that holds `sub`. */
-  element?: { key: string; value: string | number | boolean };
-}
-
-export interface MappedAttribute {
-  /** Canonical path text (canonical attribute names for the standard schemas), as sent in PATCH operations. */
-  path: string;
-  /** How failures name it: the path, plus the Okta attribute when given. */
-  label: string;
-  location: Location;
-  value: MappedValue;
-  updateValue: MappedValue;
-  roundTrip: boolean;
-}
-
-/** A validated mapping, ready for the runner. */
+/** A validated mapping: the attribute set of each phase. */
 export interface Mapping {
-  attributes: MappedAttribute[];
+  create: MappedAttributes;
+  update: MappedAttributes;
 }
 
-/** Attributes the Okta suites own (identity and state they assert on): a mapping must not override them. */
-const RESERVED = new Set(['username', 'password', 'active', 'externalid']);
+export type MappingPhase = keyof Mapping;
 
-let compiled: ValidateFunction | undefined;
-async function validator(): Promise<ValidateFunction> {
-  if (!compiled) {
-    const [{ Ajv }, { default: schema }] = await Promise.all([import('ajv'), import('./mapping.schema.json', { with: { type: 'json' } })]);
-    compiled = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(schema);
-  }
-  return compiled;
-}
+/** Attributes the suites set and assert on themselves, or that a client cannot set: a mapping must not touch them. */
+const NOT_MAPPABLE: Record<string, string> = {
+  schemas: 'is managed by the runner (extension URNs are added to it automatically)',
+  id: 'is read-only (assigned by the server)',
+  meta: 'is read-only (maintained by the server)',
+  groups: 'is read-only (group membership is pushed with the Group endpoints)',
+  username: 'is set by the suites themselves; map only extra attributes',
+  password: 'is set by the suites themselves and never returned',
+  active: 'is set by the suites themselves (deactivation checks)',
+};
 
-const ATTRIBUTE_KEYS = ['path', 'oktaAttribute', 'value', 'updateValue', 'roundTrip'];
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isUrn = (key: string): boolean => key.toLowerCase().startsWith('urn:');
+const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+let validate: ReturnType<Ajv['compile']> | undefined;
 
 function describeSchemaError(error: ErrorObject): string {
   const params = error.params as Record<string, unknown>;
-  if (error.keyword === 'additionalProperties') {
-    const key = String(params.additionalProperty);
-    const known = error.instancePath === '' ? ['attributes', 'description'] : ATTRIBUTE_KEYS;
-    const hint = closestKey(key, known);
-    return `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const hint = closestKey(String(params.additionalProperty), ['attributes', 'update', 'description']);
+      return `unknown key "${String(params.additionalProperty)}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+    }
+    case 'required':
+      return 'needs "attributes": a mapping file is {"attributes": {…}, "update": {…}}';
+    case 'type':
+      return error.instancePath === '' ? 'must be a JSON object: {"attributes": {…}, "update": {…}}' : `must be ${String(params.type)}`;
+    case 'minProperties':
+      return 'is empty: list at least one attribute with a sample value';
+    default:
+      return error.message ?? 'is invalid';
   }
-  if (error.keyword === 'required') return `needs "${String(params.missingProperty)}"`;
-  if (error.keyword === 'type' && /\/(value|updateValue)$/.test(error.instancePath)) return 'must be a string, number, boolean, object or array (not null)';
-  if (error.keyword === 'type') return `must be ${String(params.type)}`;
-  return error.message ?? 'is invalid';
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
-
-/** The element filter of `attr[key eq value]`, if it is one this feature supports. */
-function elementOf(parsed: PatchPath): Location['element'] | 'unsupported' | undefined {
-  if (!parsed.filter) return undefined;
-  const f = parsed.filter;
-  if (f.kind !== 'compare' || f.op !== 'eq' || f.path.uri !== undefined || f.path.sub !== undefined || f.value === null) return 'unsupported';
-  return { key: f.path.attr, value: f.value };
+/** Problems with the attributes of one schema: unknown names (with a "did you mean"), ones a mapping must not set. */
+function checkNames(values: Record<string, unknown>, defs: readonly AttributeDef[] | undefined, where: string, core: boolean): string[] {
+  const issues: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if (value === null) {
+      issues.push(`${where}${name}: null means "unassigned" and cannot round-trip; give a sample value`);
+      continue;
+    }
+    if (core && NOT_MAPPABLE[name.toLowerCase()]) {
+      issues.push(`${where}${name} ${NOT_MAPPABLE[name.toLowerCase()]}`);
+      continue;
+    }
+    if (!defs) continue;
+    const def = findAttr(defs, name);
+    if (!def) {
+      const hint = closestKey(name, defs.map((d) => d.name));
+      const custom = core ? '; put custom attributes under their extension schema URN' : '';
+      issues.push(`${where}${name}: no such attribute in this schema${hint ? ` (did you mean "${hint}"?)` : ''}${custom}`);
+    } else if (def.mutability === 'readOnly') {
+      issues.push(`${where}${name} is read-only: a client cannot set it`);
+    }
+  }
+  return issues;
 }
 
-/** Checks a path against the standard User schemas and returns where it lives, or the problem with it. */
-function locate(text: string): { location: Location; path: string } | string {
-  let parsed: PatchPath;
-  try {
-    parsed = parsePatchPath(text);
-  } catch (err) {
-    return `is not a SCIM attribute path: ${err instanceof Error ? err.message : String(err)}`;
-  }
-  const element = elementOf(parsed);
-  if (element === 'unsupported') return 'only value filters of the form attr[key eq "value"].subAttribute are supported';
-  if (element && parsed.subAfterFilter === undefined) return `name the sub-attribute to set after the filter, e.g. ${text}.value`;
-  const { uri, attr } = parsed.path;
+/** Cross-checks one attribute set with the standard User schemas (the server's /Schemas decide about custom ones). */
+function attributeIssues(attributes: MappedAttributes, set: string): string[] {
   const model = userModel();
-  const known = uri === undefined || findSchema(model, uri) !== undefined;
-  if (!known) {
-    // A custom extension: the server's /Schemas decides; only the shape can be checked here.
-    const location: Location = { container: uri!, attr, ...(parsed.path.sub !== undefined ? { sub: parsed.path.sub } : {}) };
-    if (element) Object.assign(location, { element, sub: parsed.subAfterFilter });
-    return { location, path: text };
+  const issues: string[] = [];
+  const core: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(attributes)) {
+    const where = `${set}["${key}"]`;
+    if (!isUrn(key)) core[key] = value;
+    else if (eqi(key, USER_SCHEMA)) issues.push(`${where}: write core User attributes at the top level of "${set}"`);
+    else if (!isObject(value) || Object.keys(value).length === 0) issues.push(`${where}: an extension URN needs an object of its attributes, e.g. {"costCenter": "CC-100"}`);
+    else issues.push(...checkNames(value, eqi(key, ENTERPRISE_USER_SCHEMA) ? model.extensions[0]!.attributes : undefined, `${where}.`, false));
   }
-  const resolved = resolvePath(model, parsed.path);
-  if (!resolved || resolved.kind !== 'attribute') {
-    const schema = uri === undefined ? model.core : findSchema(model, uri)!;
-    const hint = closestKey(attr, schema.attributes.map((a) => a.name));
-    const where = uri === undefined ? 'the core User schema' : `the schema ${schema.id}`;
-    const custom = uri === undefined ? '; write a custom extension attribute with its schema URN, e.g. urn:example:scim:schemas:extension:acme:2.0:User:costCenter' : '';
-    return `no attribute "${parsed.path.sub ? `${attr}.${parsed.path.sub}` : attr}" in ${where}${hint ? ` (did you mean "${hint}"?)` : ''}${custom}`;
-  }
-  const def = resolved.def;
-  if (def.mutability === 'readOnly' || resolved.sub?.mutability === 'readOnly') return 'is read-only: a client cannot set it';
-  if (resolved.container === null && RESERVED.has(def.name.toLowerCase())) return `is set by the suites themselves (${def.name}); map only extra attributes`;
-  let sub = resolved.sub?.name;
-  let elementDef: Location['element'];
-  if (element) {
-    if (!def.multiValued || !def.subAttributes) return `${def.name} is not a multi-valued complex attribute, so it takes no filter`;
-    const key = findAttr(def.subAttributes, element.key);
-    const target = findAttr(def.subAttributes, parsed.subAfterFilter!);
-    if (!key || !target) return `${def.name} has no sub-attribute "${!key ? element.key : parsed.subAfterFilter}"`;
-    elementDef = { key: key.name, value: element.value };
-    sub = target.name;
-  }
-  const location: Location = { attr: def.name, ...(resolved.container !== null ? { container: resolved.container } : {}), ...(sub !== undefined ? { sub } : {}), ...(elementDef ? { element: elementDef } : {}) };
-  return { location, path: pathText(location) };
+  issues.push(...checkNames(core, model.core.attributes, `${set}.`, true));
+  return issues;
 }
 
-/** The canonical path text of a location (what PATCH operations carry). */
-function pathText(loc: Location): string {
-  const prefix = loc.container ? `${loc.container}:` : '';
-  if (loc.element) return `${prefix}${loc.attr}[${loc.element.key} eq ${JSON.stringify(loc.element.value)}].${loc.sub}`;
-  return `${prefix}${loc.attr}${loc.sub !== undefined ? `.${loc.sub}` : ''}`;
-}
-
-/** Same place twice, e.g. "title" and "urn:…:core:2.0:User:title" (names compare case-insensitively). */
-function locationKey(loc: Location): string {
-  return pathText(loc).toLowerCase();
-}
-
-/**
- * Validates parsed mapping JSON and prepares it. `label` names the file in messages. Throws ConfigIssuesError
- * listing every problem at once.
- */
-export async function parseMapping(data: unknown, label: string): Promise<Mapping> {
-  const heading = 'Invalid mapping file:';
-  const validate = await validator();
+/** Validates parsed mapping-file JSON and prepares it; `file` names it in messages. Throws ConfigError. */
+export function mappingFromData(data: unknown, file: string): Mapping {
+  validate ??= new Ajv({ allErrors: true, strict: true, allowUnionTypes: true }).compile(mappingSchema);
+  const problems: string[] = [];
   if (!validate(data)) {
-    const issues = (validate.errors ?? []).map((e): ConfigIssue => {
-      const path = dottedPath(e.instancePath);
-      return { where: path ? `${label}: ${path}` : label, message: describeSchemaError(e) };
-    });
-    throw new ConfigIssuesError(heading, uniqueIssues(issues));
+    for (const e of validate.errors ?? []) problems.push(`${e.instancePath ? `${e.instancePath.slice(1).replace(/\//g, '.')}: ` : ''}${describeSchemaError(e)}`);
   }
-  const file = data as MappingFile;
-  const issues: ConfigIssue[] = [];
-  const attributes: MappedAttribute[] = [];
-  const seen = new Map<string, number>();
-  file.attributes.forEach((def, i) => {
-    const where = `${label}: attributes[${i}].path`;
-    const found = locate(def.path);
-    if (typeof found === 'string') {
-      issues.push({ where, message: `"${def.path}" ${found}` });
-      return;
-    }
-    const key = locationKey(found.location);
-    if (seen.has(key)) {
-      issues.push({ where, message: `"${def.path}" is mapped twice (also attributes[${seen.get(key)}])` });
-      return;
-    }
-    seen.set(key, i);
-    attributes.push({
-      path: found.path,
-      label: def.oktaAttribute ? `${found.path} (Okta: ${def.oktaAttribute})` : found.path,
-      location: found.location,
-      value: def.value,
-      updateValue: def.updateValue ?? def.value,
-      roundTrip: def.roundTrip !== false,
-    });
-  });
-  if (issues.length) throw new ConfigIssuesError(heading, issues);
-  return { attributes };
+  // The attribute sets are checked even when the file has other problems, so one run lists everything.
+  for (const set of ['attributes', 'update'] as const) {
+    const values = isObject(data) ? data[set] : undefined;
+    if (isObject(values)) problems.push(...attributeIssues(values, set));
+  }
+  if (problems.length) throw new ConfigError(`invalid mapping file ${file}:\n${[...new Set(problems)].map((p) => `  ${p}`).join('\n')}`);
+  const { attributes, update } = data as MappingFile;
+  return { create: attributes, update: update ?? attributes };
 }
 
-function uniqueIssues(issues: ConfigIssue[]): ConfigIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = `${issue.where}\u0000${issue.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
-}
-
-/** Reads and validates a mapping file (or takes an already parsed one, e.g. from the programmatic API). */
-export async function loadMapping(source: string | MappingFile): Promise<Mapping> {
-  if (typeof source !== 'string') return parseMapping(source, 'mapping');
-  let text: string;
-  try {
-    text = readFileSync(source, 'utf8').replace(/^\uFEFF/, '');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable');
-    throw new ConfigIssuesError('Cannot read the mapping file:', [{ where: source, message: reason }]);
-  }
+/** Parses and validates a mapping file's text. Throws ConfigError naming the file (and where JSON goes wrong). */
+export function parseMapping(text: string, file: string): Mapping {
+  const clean = text.replace(/^\uFEFF/, '');
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = JSON.parse(clean);
   } catch (err) {
-    const at = locateJsonError(text);
-    const message = at ? `unexpected ${at.found} at line ${at.line}, column ${at.column}` : err instanceof Error ? err.message : String(err);
-    throw new ConfigIssuesError('Invalid mapping file:', [{ where: source, message: `is not valid JSON: ${message}` }]);
+    const at = locateJsonError(clean);
+    const where = at ? `unexpected ${at.found} at line ${at.line}, column ${at.column}` : err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`invalid mapping file ${file}: not valid JSON: ${where}`);
   }
-  return parseMapping(data, source);
+  return mappingFromData(data, file);
 }
 
-const phaseValue = (a: MappedAttribute, phase: MappedPhase): MappedValue => (phase === 'updateValue' ? a.updateValue : a.value);
-
-/** A copy of `holder[key]` as an object (a fresh one when absent or not an object), stored back in `holder`. */
-function objectIn(holder: Record<string, unknown>, key: string): Record<string, unknown> {
-  const current = holder[key];
-  const copy = isObject(current) ? { ...current } : {};
-  holder[key] = copy;
-  return copy;
+/** Reads a mapping file (a path), or validates one given as an object (the programmatic API). Throws ConfigError. */
+export function loadMapping(source: string | MappingFile): Mapping {
+  if (typeof source !== 'string') return mappingFromData(source, '(RunOptions.mapping)');
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`cannot read the mapping file ${source}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (code ?? 'unreadable')}`);
+  }
+  return parseMapping(text, source);
 }
 
-/** Sets one mapped value in a resource body (mutates `resource`; containers on the way are copied first). */
-function setIn(resource: Record<string, unknown>, loc: Location, value: MappedValue): void {
-  let holder = resource;
-  if (loc.container) {
-    holder = objectIn(resource, loc.container);
-    const schemas = Array.isArray(resource.schemas) ? [...(resource.schemas as unknown[])] : [USER_SCHEMA];
-    if (!schemas.some((s) => typeof s === 'string' && eqi(s, loc.container!))) schemas.push(loc.container);
-    resource.schemas = schemas;
-  }
-  if (loc.element) {
-    const list = Array.isArray(holder[loc.attr]) ? [...(holder[loc.attr] as unknown[])] : [];
-    const i = list.findIndex((el) => isObject(el) && sameFilterValue(el[loc.element!.key], loc.element!.value));
-    const element = i >= 0 ? { ...(list[i] as Record<string, unknown>) } : { [loc.element.key]: loc.element.value };
-    element[loc.sub!] = value;
-    if (i >= 0) list[i] = element;
-    else list.push(element);
-    holder[loc.attr] = list;
-  } else if (loc.sub !== undefined) {
-    objectIn(holder, loc.attr)[loc.sub] = value;
-  } else {
-    holder[loc.attr] = value;
-  }
-}
-
-/** The value at a location in a response body (undefined when absent). */
-function getIn(resource: unknown, loc: Location): unknown {
-  if (!isObject(resource)) return undefined;
-  const holder = loc.container ? resource[loc.container] : resource;
-  if (!isObject(holder)) return undefined;
-  const value = holder[loc.attr];
-  if (loc.element) {
-    if (!Array.isArray(value)) return undefined;
-    const element = value.find((el) => isObject(el) && sameFilterValue(el[loc.element!.key], loc.element!.value));
-    return isObject(element) ? element[loc.sub!] : undefined;
-  }
-  if (loc.sub !== undefined) return isObject(value) ? value[loc.sub] : undefined;
-  return value;
-}
-
-/** `eq` on a string compares case-insensitively (the filter's sub-attributes, e.g. type, are caseExact false). */
-function sameFilterValue(actual: unknown, wanted: string | number | boolean): boolean {
-  return typeof actual === 'string' && typeof wanted === 'string' ? eqi(actual, wanted) : actual === wanted;
-}
-
-/**
- * The request body with the mapped attributes merged in: a PatchOp gets one `replace` operation per attribute;
- * any other JSON object gets each value at its path. Other bodies (and no mapping) are returned unchanged.
- */
-export function mergeMapped(body: unknown, mapping: Mapping | undefined, phase: MappedPhase): unknown {
-  if (!mapping || !isObject(body)) return body;
-  const merged: Record<string, unknown> = { ...body };
-  if (Array.isArray(body.Operations)) {
-    merged.Operations = [...body.Operations, ...mapping.attributes.map((a) => ({ op: 'replace', path: a.path, value: phaseValue(a, phase) }))];
-    return merged;
-  }
-  for (const a of mapping.attributes) setIn(merged, a.location, phaseValue(a, phase));
+/** `target` with `patch` merged in: objects merge key by key (recursively), anything else is replaced. */
+function deepMerge(target: unknown, patch: unknown): unknown {
+  if (!isObject(target) || !isObject(patch)) return patch;
+  const merged: Record<string, unknown> = { ...target };
+  for (const [key, value] of Object.entries(patch)) merged[key] = deepMerge(merged[key], value);
   return merged;
 }
 
-/** Round-trip: the value came back equal (objects may carry extra fields the server adds, e.g. manager.displayName). */
-function cameBack(actual: unknown, sent: MappedValue): boolean {
-  if (Array.isArray(sent)) return Array.isArray(actual) && sent.every((el) => actual.some((got) => hasFields(got, el)));
-  return hasFields(actual, sent);
+/**
+ * The request body with the mapping merged in: a resource gets every attribute (extension URNs join `schemas`);
+ * a PatchOp gets one path-less `replace` carrying them, the form Okta sends. Other bodies are returned as they are.
+ */
+export function mergeMapped(body: unknown, mapping: Mapping | undefined, phase: MappingPhase): unknown {
+  if (!mapping || !isObject(body)) return body;
+  return mergeInto(body, mapping[phase]);
 }
 
-/** The `mapped` assertion: every mapped attribute (except roundTrip: false) is in the selected resource as sent. */
-export function evaluateMapped(assertion: { mapped: MappedPhase; at?: string }, source: SelectionSource, mapping: Mapping | undefined): Failure[] {
+function mergeInto(body: Record<string, unknown>, mapping: MappedAttributes): Record<string, unknown> {
+  if (Array.isArray(body.Operations)) return { ...body, Operations: [...body.Operations, { op: 'replace', value: mapping }] };
+  const merged = deepMerge(body, mapping) as Record<string, unknown>;
+  const urns = Object.keys(mapping).filter(isUrn);
+  if (urns.length && Array.isArray(body.schemas)) {
+    const schemas = [...(body.schemas as unknown[])];
+    for (const urn of urns) if (!schemas.some((s) => typeof s === 'string' && eqi(s, urn))) schemas.push(urn);
+    merged.schemas = schemas;
+  }
+  return merged;
+}
+
+/** A selector-style name for a key: `.name`, or `["urn:…"]` for keys that are not plain names. */
+const step = (key: string): string => (/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+
+/** An array came back when every element sent is there (a server may add fields to elements, e.g. display). */
+function sameArray(sent: unknown[], actual: unknown): boolean {
+  if (!Array.isArray(actual)) return false;
+  return sent.every((el) => actual.some((got) => (isObject(el) ? isObject(got) && Object.entries(el).every(([k, v]) => deepEqual(got[k], v)) : deepEqual(got, el))));
+}
+
+/**
+ * The `{"mapped": phase, "at"?: selector}` assertion: every attribute of that set is in the selected resource
+ * (default the response body) as sent; object values are compared leaf by leaf, so each missing or different
+ * attribute is its own failure. No mapping: nothing to check.
+ */
+export function evaluateMapped(assertion: { mapped: MappingPhase; at?: string }, source: SelectionSource, mapping: Mapping | undefined): Failure[] {
   if (!mapping) return [];
   const at = assertion.at ?? 'body';
-  const resource = select(at, source);
   const failures: Failure[] = [];
-  for (const a of mapping.attributes) {
-    if (!a.roundTrip) continue;
-    const actual = getIn(resource, a.location);
-    const sent = phaseValue(a, assertion.mapped);
-    if (!cameBack(actual, sent)) {
-      failures.push({ assertion: `mapped attribute ${a.label} comes back as sent (${at})`, expected: sent, actual: actual === undefined ? '(missing)' : actual });
+  const visit = (sent: Record<string, unknown>, actual: unknown, path: string): void => {
+    for (const [key, value] of Object.entries(sent)) {
+      const here = `${path}${step(key)}`;
+      const got = isObject(actual) ? actual[key] : undefined;
+      if (isObject(value)) {
+        visit(value, got, here);
+        continue;
+      }
+      const same = Array.isArray(value) ? sameArray(value, got) : deepEqual(got, value);
+      if (!same) failures.push({ assertion: `mapped attribute ${here} round-trips`, expected: value, actual: got === undefined ? '(missing)' : got });
     }
-  }
+  };
+  visit(mapping[assertion.mapped], select(at, source), at);
   return failures;
 }
 
-const SCHEMA_TYPES: Record<string, AttributeType> = { string: 'string', boolean: 'boolean', number: 'decimal', integer: 'integer', object: 'complex' };
-
 function attributeTypeOf(value: unknown): AttributeType {
   if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'decimal';
-  return SCHEMA_TYPES[typeof value] ?? 'string';
+  if (typeof value === 'boolean') return 'boolean';
+  if (isObject(value)) return 'complex';
+  return 'string';
 }
 
-function attributeDef(name: string, type: AttributeType, multiValued: boolean, subAttributes?: AttributeDef[]): AttributeDef {
-  return {
+/** An attribute definition inferred from a sample value (complex values get sub-attributes from their fields). */
+function definitionFor(name: string, sample: unknown): AttributeDef {
+  const multiValued = Array.isArray(sample);
+  const one = multiValued ? (sample as unknown[])[0] : sample;
+  const def: AttributeDef = {
     name,
-    type,
+    type: attributeTypeOf(one),
     multiValued,
-    description: `Mapped attribute ${name} (from the --mapping file).`,
+    description: `${name} (from the --mapping file)`,
     required: false,
     caseExact: false,
     mutability: 'readWrite',
     returned: 'default',
     uniqueness: 'none',
-    ...(subAttributes ? { subAttributes } : {}),
   };
-}
-
-/** A definition of a sample value's attribute; complex values get their sub-attributes from their fields. */
-function defFromSample(name: string, sample: unknown): AttributeDef {
-  const multiValued = Array.isArray(sample);
-  const one = multiValued ? (sample as unknown[])[0] : sample;
-  if (isObject(one)) return attributeDef(name, 'complex', multiValued, Object.entries(one).map(([k, v]) => attributeDef(k, attributeTypeOf(v), false)));
-  return attributeDef(name, attributeTypeOf(one), multiValued);
+  if (isObject(one)) def.subAttributes = Object.entries(one).map(([k, v]) => definitionFor(k, v));
+  return def;
 }
 
 /**
- * Extension schemas for the custom (non-standard) URNs of a mapping, with attribute types taken from the sample
- * values, so the embedded reference server accepts them (e.g. `scim-check --mapping FILE` without --url).
+ * Extension schemas for the custom URNs of a mapping, typed from the sample values, so that the embedded
+ * reference server accepts them (`scim-check --mapping FILE` without --url).
  */
 export function extensionSchemasFor(mapping: Mapping): SchemaDef[] {
-  const schemas = new Map<string, SchemaDef>();
-  for (const a of mapping.attributes) {
-    const urn = a.location.container;
-    if (!urn || eqi(urn, ENTERPRISE_USER_SCHEMA)) continue;
-    const schema = schemas.get(urn) ?? { id: urn, name: urn.split(':').at(-2) ?? 'Extension', description: 'Custom attributes from the --mapping file.', attributes: [] };
-    schemas.set(urn, schema);
-    const { attr, sub, element } = a.location;
-    let def = findAttr(schema.attributes, attr);
-    if (!def) {
-      def = sub === undefined ? defFromSample(attr, a.value) : attributeDef(attr, 'complex', element !== undefined, []);
-      schema.attributes.push(def);
-    }
-    if (sub !== undefined && def.subAttributes && !findAttr(def.subAttributes, sub)) {
-      def.subAttributes.push(attributeDef(sub, attributeTypeOf(a.value), false));
-      if (element && !findAttr(def.subAttributes, element.key)) def.subAttributes.push(attributeDef(element.key, attributeTypeOf(element.value), false));
-    }
-  }
-  return [...schemas.values()];
+  return Object.entries(deepMerge(mapping.update, mapping.create) as MappedAttributes)
+    .filter(([key, value]) => isUrn(key) && !eqi(key, USER_SCHEMA) && !eqi(key, ENTERPRISE_USER_SCHEMA) && isObject(value))
+    .map(([urn, value]) => ({
+      id: urn,
+      name: urn.split(':').at(-2) ?? 'Extension',
+      description: 'Custom attributes from the --mapping file',
+      attributes: Object.entries(value as Record<string, unknown>).map(([name, sample]) => definitionFor(name, sample)),
+    }));
 }

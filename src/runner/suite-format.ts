@@ -27,6 +27,9 @@
  */
 export type Level = 'MUST' | 'SHOULD' | 'MAY';
 
+/** Which attribute set of a --mapping file: sent on create, or on profile updates. */
+export type MappingPhase = 'create' | 'update';
+
 export interface SuiteFile {
   /** Short stable id used by --suite, e.g. "okta-spec". */
   id: string;
@@ -91,6 +94,11 @@ export interface RequestDef {
   auth?: 'default' | 'none' | 'invalid';
   /** Headers the runner would add by default that this request must not carry (e.g. "content-type"). */
   omitHeaders?: string[];
+  /**
+   * Merge the run's custom attributes (--mapping FILE, src/runner/mapping.ts) into the JSON body: the "create" or
+   * "update" set, extension URNs added to `schemas` (a PatchOp gets one path-less replace). No mapping: no change.
+   */
+  mapped?: MappingPhase;
 }
 
 export interface StepDef {
@@ -165,6 +173,8 @@ export type Assertion = AssertionBase &
     | { schema: SchemaName }
     | { maxMs: number }
     | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
+    /** Every attribute of the run's --mapping set came back as sent, in `at` (default "body"); no mapping: passes. */
+    | { mapped: MappingPhase; at?: Selector }
     | ValueAssertion
   );
 
