@@ -37,6 +37,22 @@ export function compileProjection(
   attributes?: string | readonly string[],
   excludedAttributes?: string | readonly string[],
 ): Projection {
+  if (attributes === undefined && excludedAttributes === undefined) {
+    // The default view is the same for every request: build it once per model.
+    let cached = defaultViews.get(model);
+    if (!cached) defaultViews.set(model, (cached = buildProjection(model, undefined, undefined)));
+    return cached;
+  }
+  return buildProjection(model, attributes, excludedAttributes);
+}
+
+const defaultViews = new WeakMap<ResourceModel, Projection>();
+
+function buildProjection(
+  model: ResourceModel,
+  attributes: string | readonly string[] | undefined,
+  excludedAttributes: string | readonly string[] | undefined,
+): Projection {
   const include = buildPlan(model, splitAttributeList(attributes));
   const exclude = buildPlan(model, splitAttributeList(excludedAttributes));
   const includeMode = splitAttributeList(attributes).length > 0;

@@ -10,6 +10,7 @@ import type { ScimApp } from './app.js';
 import type { ScimRequest, ScimResponse } from './exchange.js';
 import type { RequestLog } from './request-log.js';
 import { errorResponse } from './respond.js';
+import { serialize } from './serialize.js';
 
 export interface HttpOptions {
   basePath: string;
@@ -127,7 +128,7 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, answer: ScimRe
   let payload: string | Buffer | undefined;
   if (answer.raw !== undefined) payload = answer.raw;
   else if (answer.body !== undefined && answer.status !== 204 && answer.status !== 304) {
-    payload = JSON.stringify(answer.body);
+    payload = serialize(answer.body);
     headers['content-type'] = CONTENT_TYPE;
   }
   if (payload !== undefined) headers['content-length'] = Buffer.byteLength(payload);

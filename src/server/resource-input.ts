@@ -1,5 +1,5 @@
 /**
- * Reads a resource body (POST / PUT, or the result of a PATCH) against its schema: canonical attribute names,
+ * Reads a resource body (POST, PUT, seed data) against its schema: canonical attribute names,
  * type checks, read-only attributes dropped (RFC 7643 §2.2 "SHALL be ignored"), write-only ones dropped (this server
  * does not keep passwords), nulls and empty lists treated as unassigned, required attributes enforced.
  */
@@ -9,11 +9,6 @@ import { findAttr, findSchema, type ResourceModel } from '../core/schema/resolve
 import type { AttributeDef, ScimResource } from '../core/schema/types.js';
 import { attributeValue, compact, isPlainObject } from '../core/patch/values.js';
 
-export interface ReadOptions {
-  /** Require a `schemas` array naming the core schema (request bodies); off for PATCH results. */
-  requireSchemas: boolean;
-}
-
 const invalidValue = (detail: string): ScimError => new ScimError(400, detail, 'invalidValue');
 const invalidSyntax = (detail: string): ScimError => new ScimError(400, detail, 'invalidSyntax');
 
@@ -21,9 +16,9 @@ const invalidSyntax = (detail: string): ScimError => new ScimError(400, detail, 
  * Returns the writable attributes of `body` in canonical form (core attributes at the top level, extension
  * attributes under their schema URN), without `schemas`, `id`, `meta` or other read-only attributes.
  */
-export function readResource(body: unknown, model: ResourceModel, options: ReadOptions): ScimResource {
+export function readResource(body: unknown, model: ResourceModel): ScimResource {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');
-  if (options.requireSchemas) checkSchemas(body['schemas'], model);
+  checkSchemas(body['schemas'], model);
   const out: ScimResource = {};
   for (const key of Object.keys(body)) {
     if (key === 'schemas') continue;
@@ -43,6 +38,16 @@ export function readResource(body: unknown, model: ResourceModel, options: ReadO
   }
   checkRequired(out, model);
   return out;
+}
+
+/**
+ * The attributes of a resource the PATCH engine produced (already canonical and typed by it): without `schemas`,
+ * `id` and `meta`, with required attributes checked.
+ */
+export function patchedAttributes(resource: ScimResource, model: ResourceModel): ScimResource {
+  const { schemas: _schemas, id: _id, meta: _meta, ...attrs } = resource;
+  checkRequired(attrs, model);
+  return attrs;
 }
 
 function checkSchemas(schemas: unknown, model: ResourceModel): void {

@@ -12,7 +12,7 @@ import type { ScimResource } from '../core/schema/types.js';
 import { PATCH_OP_SCHEMA } from '../core/schema/urns.js';
 import type { ServerContext } from './context.js';
 import { header, queryParams, type ScimRequest, type ScimResponse } from './exchange.js';
-import { readResource } from './resource-input.js';
+import { patchedAttributes, readResource } from './resource-input.js';
 import { isPlainObject } from '../core/patch/values.js';
 import type { ResourceEndpoint } from './route.js';
 import type { Entry } from './table.js';
@@ -180,7 +180,7 @@ export function createResource(ctx: ServerContext, endpoint: ResourceEndpoint, r
 
 /** Validates a resource body and stores it under `id` (POST, and seeding with fixed ids). */
 export function insertResource(ctx: ServerContext, endpoint: ResourceEndpoint, body: unknown, id: string): Entry {
-  const attrs = readResource(body, ctx.models[endpoint], { requireSchemas: true });
+  const attrs = readResource(body, ctx.models[endpoint]);
   checkUnique(ctx, endpoint, attrs);
   if (ctx.store.member(id)) throw new ScimError(409, `A resource with id "${id}" already exists.`, 'uniqueness');
   let members: [string, MemberType][] = [];
@@ -198,7 +198,7 @@ export function replaceResource(ctx: ServerContext, endpoint: ResourceEndpoint, 
   const model = ctx.models[endpoint];
   const entry = findEntry(ctx, endpoint, id);
   checkIfMatch(req, entry);
-  const attrs = readResource(requireBody(req), model, { requireSchemas: true });
+  const attrs = readResource(requireBody(req), model);
   checkUnique(ctx, endpoint, attrs, entry);
   if (endpoint === 'Groups') {
     const members = resolveMembers(ctx, id, attrs['members']);
@@ -226,7 +226,7 @@ export function patchResource(ctx: ServerContext, endpoint: ResourceEndpoint, id
   if (endpoint === 'Users') {
     const result = applyPatch(entry.resource, operations, model);
     if (result.changed) {
-      const attrs = readResource(result.resource, model, { requireSchemas: false });
+      const attrs = patchedAttributes(result.resource, model);
       checkUnique(ctx, endpoint, attrs, entry);
       ctx.store.users.update(entry, stamp(ctx, endpoint, id, attrs, metaOf(entry.resource).created));
     }
@@ -327,7 +327,7 @@ function patchGroup(ctx: ServerContext, entry: GroupEntry, ops: NormalizedOperat
   }
   let attrs: ScimResource | undefined;
   if (result.changed) {
-    attrs = readResource(result.resource, model, { requireSchemas: false });
+    attrs = patchedAttributes(result.resource, model);
     delete attrs['members'];
     checkUnique(ctx, 'Groups', attrs, entry);
   }

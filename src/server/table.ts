@@ -1,6 +1,10 @@
 import type { ScimResource } from '../core/schema/types.js';
+import { markImmutable } from './serialize.js';
 
-/** One stored resource. `resource` is the stored representation (never handed out for mutation). */
+/**
+ * One stored resource. `resource` is the stored representation: never modified in place (a write stores a new
+ * object), so responses may hand it out as is and its JSON text can be cached.
+ */
 export interface Entry {
   id: string;
   resource: ScimResource;
@@ -46,6 +50,7 @@ export class ResourceTable<E extends Entry = Entry> {
   }
 
   insert(entry: E): void {
+    markImmutable(entry.resource);
     entry.slot = this.order.length;
     this.order.push(entry);
     this.byId.set(entry.id, entry);
@@ -55,6 +60,7 @@ export class ResourceTable<E extends Entry = Entry> {
   /** Swaps the stored representation of an entry, keeping its place in the order. */
   update(entry: E, resource: ScimResource): void {
     this.unindexKeys(entry);
+    markImmutable(resource);
     entry.resource = resource;
     this.indexKeys(entry);
   }

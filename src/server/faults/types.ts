@@ -8,6 +8,9 @@ import type { ScimStore } from '../store.js';
  * Prefer rewrites: `onRequest` may answer directly (return a response) or rewrite the request (return a request);
  * `onResponse` may replace the response. Both run for every request, in the order faults were given, and may be
  * async (e.g. to add a delay). Use `flags` only for behaviour a rewrite cannot express.
+ *
+ * Bodies may be the server's stored resources themselves: never modify a request or response body in place,
+ * return a new object instead (`{ ...res, body: { ...body, … } }`).
  */
 export interface Fault {
   /** Stable kebab-case id, e.g. "create-returns-200". */
