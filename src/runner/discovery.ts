@@ -155,7 +155,7 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
         out = {
           ...result,
           status: 'skipped',
-          skipReason: `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'} (run once as a probe${works ? '' : '; it did not pass, which is no fault'})`,
+          skipReason: `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'} (run once as a probe${works ? ': it passed, advertised false but works' : '; it did not pass, which is no fault'})`,
           failures: [],
         };
         if (works) out.notes = [...(result.notes ?? []), `advertised false but works: ${feature} passed this check; consider advertising ${WHERE[feature]} = true`];

@@ -198,7 +198,7 @@ describe('discovery session: features decide, data refreshes per check', () => {
     expect(session.beforeCheck(checkDef('next', ['sort']))).toBe('not advertised: ServiceProviderConfig sort.supported is false');
     const passed = session.afterCheck(checkDef('probe', ['sort']), result('probe', 'passed'));
     expect(passed.status).toBe('skipped');
-    expect(passed.skipReason).toMatch(/run once as a probe\)$/);
+    expect(passed.skipReason).toMatch(/run once as a probe: it passed, advertised false but works\)$/);
     expect(passed.notes).toEqual(['advertised false but works: sort passed this check; consider advertising ServiceProviderConfig sort.supported = true']);
     expect(session.afterCheck(checkDef('a'), result('a', 'failed')).status).toBe('failed');
   });
