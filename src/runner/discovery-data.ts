@@ -200,3 +200,32 @@ export function withoutRequired(model: GenerationModel, body: Record<string, unk
   for (const attr of model.core.attributes) if (attr.required) delete out[attr.name];
   return out;
 }
+
+/** Filter operators worth testing per attribute type: equality always, ordering where values are ordered. */
+const FILTER_OPERATORS: Partial<Record<AttributeDef['type'], string[]>> = {
+  string: ['eq'],
+  boolean: ['eq'],
+  integer: ['eq', 'ge', 'le'],
+  decimal: ['eq', 'ge', 'le'],
+  dateTime: ['eq', 'ge', 'le'],
+};
+
+/**
+ * One filter that holds for the generated resource: every filterable extension attribute it carries, compared
+ * with the operators of its type, joined by `and` (e.g. `urn:…:floor eq 7 and urn:…:floor ge 7 and …`).
+ * Undefined when the resource carries no such attribute.
+ */
+export function extensionFilter(model: GenerationModel, body: Record<string, unknown>): string | undefined {
+  const terms: string[] = [];
+  for (const { schema } of model.extensions) {
+    const values = body[schema.id];
+    if (values === null || typeof values !== 'object') continue;
+    for (const attr of schema.attributes) {
+      const value = (values as Record<string, unknown>)[attr.name];
+      const operators = FILTER_OPERATORS[attr.type];
+      if (value === undefined || !operators || attr.multiValued || !echoed(attr)) continue;
+      for (const op of operators) terms.push(`${schema.id}:${attr.name} ${op} ${JSON.stringify(value)}`);
+    }
+  }
+  return terms.length ? terms.join(' and ') : undefined;
+}

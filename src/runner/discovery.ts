@@ -10,7 +10,7 @@
 import { randomInt } from 'node:crypto';
 import type { ScimClient } from '../client/index.js';
 import { analyzeDiscovery, type Analysis, type Feature } from './discovery-analysis.js';
-import { extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext, type UserIdentity } from './discovery-data.js';
+import { extensionFilter, extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext, type UserIdentity } from './discovery-data.js';
 import type { CheckResult } from './results.js';
 import type { CheckDef } from './suite-format.js';
 import type { TemplateContext } from './template.js';
@@ -40,6 +40,7 @@ export const DISCOVERY_VARIABLES = [
   'genExtValue2',
   'genExtNewValue',
   'genExtNewObject',
+  'genExtFilter',
   // set once
   'genExtPath',
   'genExtSchema',
@@ -130,6 +131,8 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     const newValue = `${template.prefix}changed-${random(8)}`;
     vars.set('genExtNewValue', newValue);
     vars.set('genExtNewObject', target ? { [target.schema]: { [target.attribute]: newValue } } : {});
+    // Without a filterable extension attribute, a filter that still selects exactly the first user.
+    vars.set('genExtFilter', extensionFilter(analysis.user, user.body) ?? `userName eq ${JSON.stringify(first.userName)}`);
   };
 
   return {

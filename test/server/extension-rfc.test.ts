@@ -69,9 +69,13 @@ describe('rfc suite on a server with a custom extension schema', () => {
     expect(Object.keys(minimal).sort()).toEqual(['schemas', 'userName']);
   });
 
-  it('URN filters and PATCH paths use the custom attribute, and the server state proves it', () => {
+  it('URN filters (every custom attribute, by type) and PATCH paths use the custom attributes; the server state proves it', () => {
     const filter = rfcChecks(result).find((c) => c.id === 'rfc/filter-extension-urn')!;
     expect(decodeURIComponent(filter.exchanges[0]!.request.url)).toContain(`${ACME}:badgeCode eq "scim-check-badgeCode-`);
+    const typed = decodeURIComponent(rfcChecks(result).find((c) => c.id === 'rfc/filter-extension-types')!.exchanges[0]!.request.url);
+    for (const term of [`${ACME}:floor eq 7`, `${ACME}:floor ge 7`, `${ACME}:floor le 7`, `${ACME}:remote eq true`, `${ACME}:clearance eq "public"`, `${ACME}:badgeCode eq "scim-check-badgeCode-`]) {
+      expect(typed).toContain(term);
+    }
     const patched = rfcChecks(result).find((c) => c.id === 'rfc/patch-extension-path')!;
     const read = patched.exchanges[2]!.response!.json as Json;
     expect(((read[ACME] as Json)['badgeCode'] as string)).toMatch(/^scim-check-changed-/);

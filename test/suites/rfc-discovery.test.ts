@@ -5,7 +5,8 @@ import { attr } from '../../src/core/schema/define.js';
 import { enterpriseUserSchema, groupSchema, userSchema } from '../../src/core/schema/index.js';
 import type { SchemaDef } from '../../src/core/schema/types.js';
 import { analyzeConfig, analyzeDiscovery, analyzeResourceTypes, analyzeSchemas } from '../../src/runner/discovery-analysis.js';
-import { extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext } from '../../src/runner/discovery-data.js';
+import { extensionFilter, extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext } from '../../src/runner/discovery-data.js';
+import { evaluateValue } from '../../src/runner/assert.js';
 import { createSession } from '../../src/runner/discovery.js';
 import { loadSuiteFile, resolveSuites } from '../../src/runner/load.js';
 import type { CheckResult } from '../../src/runner/results.js';
@@ -165,6 +166,21 @@ describe('data generated from schemas', () => {
     expect(echoed[CUSTOM]).toEqual({ code: ext['code'], level: 'gold', seat: ext['seat'] });
   });
 
+  it('builds one filter over every filterable extension attribute, with the operators of its type', () => {
+    const c = ctx();
+    const { body } = generateResource(model, 'User', c);
+    const ext = body[CUSTOM] as Record<string, unknown>;
+    const filter = extensionFilter(model, body)!;
+    expect(filter).toContain(`${CUSTOM}:code eq ${JSON.stringify(ext['code'])}`);
+    expect(filter).toContain(`${CUSTOM}:level eq "gold"`);
+    expect(filter).toContain(`${CUSTOM}:seat ge ${String(ext['seat'])} and ${CUSTOM}:seat le ${String(ext['seat'])}`);
+    expect(filter).toContain(`${CUSTOM}:since ge "2021-06-01T12:00:00Z"`);
+    expect(filter).toContain(`${ENTERPRISE}:employeeNumber eq `);
+    expect(filter).not.toContain('secret'); // never returned, so never filterable
+    expect(filter.split(' and ').length).toBe(5 + 1 + 1 + 3 + 3); // enterprise strings, code, level, seat ×3, since ×3
+    expect(extensionFilter({ core: userSchema, extensions: [] }, { userName: 'x' })).toBeUndefined();
+  });
+
   it('gives unique attributes a different value per resource', () => {
     const c = ctx();
     const a = generateResource(model, 'User', c).body[CUSTOM] as Record<string, unknown>;
@@ -231,6 +247,16 @@ describe('discovery session: features decide, data refreshes per check', () => {
     const session = createSession(analyzeDiscovery(undefined, undefined, undefined), template());
     expect(session.afterCheck(checkDef('x'), result('x', 'passed')).notes?.join(' ')).toMatch(/standard RFC 7643/);
     expect(session.afterCheck(checkDef('y'), result('y', 'passed')).notes).toBeUndefined();
+  });
+});
+
+describe('contains on an object (used to compare a response with the generated values)', () => {
+  const source = (json: unknown) => ({ vars: new Map(), exchange: { response: { status: 200, headers: {}, json } } as never });
+  it('holds when the object has the fields, recursively; fails otherwise', () => {
+    const body = { userName: 'a', name: { givenName: 'A', familyName: 'B' }, [CUSTOM]: { code: 'x' } };
+    expect(evaluateValue({ that: 'body', contains: { name: { givenName: 'A' }, [CUSTOM]: { code: 'x' } } }, source(body))).toEqual([]);
+    expect(evaluateValue({ that: 'body', contains: { [CUSTOM]: { code: 'y' } } }, source(body))).toHaveLength(1);
+    expect(evaluateValue({ that: 'body', notContains: { userName: 'a' } }, source(body))).toHaveLength(1);
   });
 });
 
