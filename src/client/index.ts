@@ -260,8 +260,14 @@ export function createClient(options: ClientOptions): ScimClient {
     if (closing.signal.aborted) {
       return finish(firstUrl, { error: { code: 'CLIENT_CLOSED', message: 'the client was closed before this request' } });
     }
+    const isAuthorization = (name: string): boolean => name.toLowerCase() === 'authorization';
+    if (mode !== 'default' && !Object.keys(request.headers ?? {}).some(isAuthorization)) {
+      // A credential given as an extra header (--header "Authorization: …") is still the run's credential: a
+      // request meant to go without it, or with a wrong one, must not carry it.
+      sentHeaders = Object.fromEntries(Object.entries(sentHeaders).filter(([name]) => !isAuthorization(name)));
+    }
     try {
-      const explicitAuthorization = Object.keys(sentHeaders).some((name) => name.toLowerCase() === 'authorization');
+      const explicitAuthorization = Object.keys(sentHeaders).some(isAuthorization);
       if (!explicitAuthorization) {
         const authorization = await auth.authorization(mode);
         if (authorization !== undefined) sentHeaders = mergeHeaders(sentHeaders, { authorization });
