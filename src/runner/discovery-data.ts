@@ -79,7 +79,8 @@ function valueFor(attr: AttributeDef, ctx: GenerationContext, identity: UserIden
       return identity.userName;
     case 'name':
       if (attr.type !== 'complex') break;
-      return { givenName: identity.givenName, familyName: identity.familyName, formatted: `${identity.givenName} ${identity.familyName}` };
+      // No "formatted": servers may compose their own, and the suite compares what it sent with what comes back.
+      return { givenName: identity.givenName, familyName: identity.familyName };
     case 'displayname':
       return identity.displayName;
     case 'emails':
