@@ -50,15 +50,15 @@ export const DISCOVERY_VARIABLES = [
   'discoveryFallback',
 ] as const;
 
-/** Where each feature is advertised, for skip reasons. */
-const WHERE: Record<Feature, string> = {
+type ConfigFeature = Exclude<Feature, 'extension'>;
+/** Where each ServiceProviderConfig feature is advertised, for skip reasons. */
+const WHERE: Record<ConfigFeature, string> = {
   patch: 'ServiceProviderConfig patch.supported',
   bulk: 'ServiceProviderConfig bulk.supported',
   filter: 'ServiceProviderConfig filter.supported',
   changePassword: 'ServiceProviderConfig changePassword.supported',
   sort: 'ServiceProviderConfig sort.supported',
   etag: 'ServiceProviderConfig etag.supported',
-  extension: 'the User resource type\'s schemaExtensions',
 };
 
 /** meta.created a client claims in the "read-only attributes are ignored" checks. */
@@ -97,8 +97,12 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
   vars.set('discoveryFallback', analysis.fallback);
   vars.set('genExtPath', target?.path ?? '');
   vars.set('genExtSchema', target?.schema ?? '');
-  const probed = new Set<Feature>();
-  const probes = new Map<string, Feature>();
+  const notAdvertised = (feature: Feature): string =>
+    feature === 'extension'
+      ? "not advertised: the User resource type declares no schema extension"
+      : `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'}`;
+  const probed = new Set<ConfigFeature>();
+  const probes = new Map<string, ConfigFeature>();
   let notesGiven = false;
 
   const refresh = (): void => {
@@ -141,14 +145,13 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
       refresh();
       const missing = (check.requires ?? []).find((f) => analysis.advertised[f] !== true);
       if (!missing) return undefined;
-      const reason = `not advertised: ${WHERE[missing]} is ${analysis.advertised[missing] === false ? 'false' : 'absent'}`;
       // Probe a feature once (and only one the server could plausibly have: never an absent extension).
       if (missing !== 'extension' && !probed.has(missing)) {
         probed.add(missing);
         probes.set(check.id, missing);
         return undefined;
       }
-      return reason;
+      return notAdvertised(missing);
     },
     afterCheck(check, result) {
       let out = result;
@@ -158,7 +161,7 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
         out = {
           ...result,
           status: 'skipped',
-          skipReason: `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'} (run once as a probe${works ? ': it passed, advertised false but works' : '; it did not pass, which is no fault'})`,
+          skipReason: `${notAdvertised(feature)} (run once as a probe${works ? ': it passed, advertised false but works' : '; it did not pass, which is no fault'})`,
           failures: [],
         };
         if (works) out.notes = [...(result.notes ?? []), `advertised false but works: ${feature} passed this check; consider advertising ${WHERE[feature]} = true`];

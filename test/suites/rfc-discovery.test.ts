@@ -226,7 +226,7 @@ describe('discovery session: features decide, data refreshes per check', () => {
     const probe = session.afterCheck(checkDef('b', ['bulk']), result('b', 'failed'));
     expect(probe).toMatchObject({ status: 'skipped', failures: [] });
     expect(probe.notes).toBeUndefined();
-    expect(session.beforeCheck(checkDef('e', ['extension']))).toBe("not advertised: the User resource type's schemaExtensions is false");
+    expect(session.beforeCheck(checkDef('e', ['extension']))).toBe('not advertised: the User resource type declares no schema extension');
   });
 
   it('refreshes generated variables before every check; the first userName sorts before the second', () => {
