@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { compilePattern } from './assert.js';
+import { locateJsonError } from '../config/json-syntax.js';
 import { DISCOVERY_VARIABLES } from './discovery.js';
 import { ConfigError } from './errors.js';
 import { checkSelector } from './select.js';
@@ -54,8 +55,9 @@ export async function suiteValidator(): Promise<ValidateFunction> {
 
 /** One readable line per schema error: "/checks/2/steps/0/request/method: must be equal to one of GET, POST, …". */
 function describeSchemaErrors(errors: ErrorObject[]): string[] {
-  // if/then branches repeat their failure as a bare "must match \"then\" schema": drop those echoes.
-  const useful = errors.filter((e) => e.keyword !== 'if');
+  // if/then branches repeat their failure as a bare "must match \"then\" schema", and each oneOf branch says which
+  // key it wanted ("must have required property 'maxMs'"): drop those echoes, the oneOf line says it once.
+  const useful = errors.filter((e) => e.keyword !== 'if' && !(e.keyword === 'required' && e.schemaPath.includes('/oneOf/')));
   const lines = useful.map((e) => {
     const where = e.instancePath || '/';
     if (e.keyword === 'additionalProperties') {
@@ -72,15 +74,10 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
   return [...new Set(lines)];
 }
 
-/** Line and column of a JSON.parse error position, for a clear message. */
-function jsonErrorLocation(text: string, message: string): string {
-  const m = /position (\d+)/.exec(message);
-  if (!m) return '';
-  const pos = Number(m[1]);
-  const before = text.slice(0, pos);
-  const line = before.split('\n').length;
-  const column = pos - before.lastIndexOf('\n');
-  return ` (line ${line}, column ${column})`;
+/** Where JSON text goes wrong, for a clear message (V8's messages only sometimes carry a position). */
+function jsonErrorLocation(text: string): string {
+  const at = locateJsonError(text);
+  return at ? ` (line ${at.line}, column ${at.column})` : '';
 }
 
 /**
@@ -100,7 +97,7 @@ export async function loadSuiteFile(file: string, builtIn = false): Promise<Load
     data = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${file}: invalid JSON${jsonErrorLocation(text, message)}: ${message}`);
+    throw new ConfigError(`${file}: invalid JSON${jsonErrorLocation(text)}: ${message}`);
   }
   const validate = builtIn ? undefined : await suiteValidator();
   if (validate && !validate(data)) {
