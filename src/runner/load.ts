@@ -74,10 +74,10 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
   return [...new Set(lines)];
 }
 
-/** Where JSON text goes wrong, for a clear message (V8's messages only sometimes carry a position). */
-function jsonErrorLocation(text: string): string {
+/** Where and how JSON text goes wrong, on one line (V8's messages only sometimes carry a position, and may quote newlines). */
+function jsonErrorText(text: string, v8Message: string): string {
   const at = locateJsonError(text);
-  return at ? ` (line ${at.line}, column ${at.column})` : '';
+  return at ? ` (line ${at.line}, column ${at.column}): unexpected ${at.found}` : `: ${v8Message.replace(/\s+/g, ' ')}`;
 }
 
 /**
@@ -97,7 +97,7 @@ export async function loadSuiteFile(file: string, builtIn = false): Promise<Load
     data = JSON.parse(text);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${file}: invalid JSON${jsonErrorLocation(text)}: ${message}`);
+    throw new ConfigError(`${file}: invalid JSON${jsonErrorText(text, message)}`);
   }
   const validate = builtIn ? undefined : await suiteValidator();
   if (validate && !validate(data)) {
