@@ -86,7 +86,8 @@ interface Spinner {
 }
 
 async function startSpinner(): Promise<Spinner | undefined> {
-  if (!process.stdout.isTTY || !process.stderr.isTTY) return undefined;
+  // A terminal that reports no width (some pseudo-terminals) makes ora's line clearing loop without end.
+  if (!process.stdout.isTTY || !process.stderr.isTTY || !(process.stderr.columns > 0)) return undefined;
   const { default: ora } = await import('ora');
   return ora({ text: 'starting', stream: process.stderr }).start();
 }
