@@ -310,7 +310,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut).map((c) => c.check.id);
       if (leftOut.length) (result.notes ??= []).push(`--read-only left out ${leftOut.length} checks that write: ${leftOut.join(', ')}`);
     }
-    applyAllowedFailures(result.suites, options.allowFailures ?? []);
+    applyAllowedFailures(result, options.allowFailures ?? []);
   } finally {
     if (stopInFlight) options.signal?.removeEventListener('abort', stopInFlight);
     if (client && registry.size > 0) {
@@ -352,14 +352,23 @@ async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, ba
   }
 }
 
-function applyAllowedFailures(suites: SuiteResult[], allowed: string[]): void {
+/**
+ * Known failures (--allow-failure): a failure becomes "known-failure"; a listed check that passes is flagged on the
+ * check and in the run's notes, which every report shows, so the list does not go stale.
+ */
+function applyAllowedFailures(result: RunResult, allowed: string[]): void {
   if (!allowed.length) return;
   const set = new Set(allowed);
-  for (const check of suites.flatMap((s) => s.checks)) {
+  const nowPassing: string[] = [];
+  for (const check of result.suites.flatMap((s) => s.checks)) {
     if (!set.has(check.id)) continue;
     if (check.status === 'failed') check.status = 'known-failure';
-    else if (check.status === 'passed') (check.notes ??= []).push('listed as a known failure, but it passes now: remove it from the list');
+    else if (check.status === 'passed') {
+      (check.notes ??= []).push('listed as a known failure, but it passes now: remove it from the list');
+      nowPassing.push(check.id);
+    }
   }
+  if (nowPassing.length) (result.notes ??= []).push(`now passing, remove from the known failures (--allow-failure, allowFailures): ${nowPassing.join(', ')}`);
 }
 
 interface SuiteRunContext {
