@@ -122,6 +122,9 @@ export function analyzeSchemas(doc: unknown): { problems: string[]; byId: Map<st
     byId.set(id, { id, name: String(s['name'] ?? id), description: String(s['description'] ?? ''), attributes: (s['attributes'] as unknown[]).filter(isObject).map(normalizeAttribute) });
   });
   for (const core of [USER_SCHEMA, GROUP_SCHEMA]) if (!byId.has(core)) problems.push(`the core schema ${core} is not served`);
+  // The one attribute RFC 7643 makes REQUIRED on every User (§4.1.1); clients rely on it to match accounts.
+  const userName = byId.get(USER_SCHEMA)?.attributes.find((a) => a.name === 'userName');
+  if (byId.has(USER_SCHEMA) && userName?.required !== true) problems.push(`${USER_SCHEMA}: userName is ${userName ? 'not marked required' : 'missing'} (RFC 7643 §4.1.1)`);
   return { problems, byId };
 }
 

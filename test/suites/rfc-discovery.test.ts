@@ -88,6 +88,7 @@ describe('discovery analysis', () => {
       `${USER} attributes[2] (nick): only complex attributes have subAttributes`,
       `${USER} attributes[3] (deep).subAttributes[0] (inner): complex attributes must not nest (RFC 7643 §2.3.8)`,
       `the core schema ${GROUP} is not served`,
+      `${USER}: userName is not marked required (RFC 7643 §4.1.1)`,
     ]);
     // the usable part is kept, with RFC defaults filled in for generation
     expect(byId.get(USER)!.attributes[0]).toMatchObject({ name: 'userName', type: 'string', mutability: 'readWrite' });

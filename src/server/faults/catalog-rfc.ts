@@ -120,12 +120,12 @@ export const rfcFaults: Fault[] = [
   },
   {
     id: 'schema-characteristics-invalid',
-    description: 'The served User schema gives userName the type "text" and the mutability "rw", which RFC 7643 §7 does not define.',
+    description: 'The served User schema gives userName the type "text" and the mutability "rw", which RFC 7643 §7 does not define, and leaves it not required.',
     onResponse(req, res) {
       if (!on(req, 'discovery', 'GET')) return;
       const fix = (s: Json): Json =>
         Array.isArray(s['attributes'])
-          ? { ...s, attributes: s['attributes'].map((a) => (isObject(a) && a['name'] === 'userName' ? { ...a, type: 'text', mutability: 'rw' } : a)) }
+          ? { ...s, attributes: s['attributes'].map((a) => (isObject(a) && a['name'] === 'userName' ? { ...a, type: 'text', mutability: 'rw', required: false } : a)) }
           : s;
       return mapResources(res, fix);
     },
@@ -180,11 +180,22 @@ export const rfcFaults: Fault[] = [
   },
   {
     id: 'required-not-enforced',
-    description: 'POST /Users without a userName is accepted (the server invents one) instead of 400.',
+    description: 'POST and PUT without a required attribute (userName, a group\'s displayName) are accepted: the server invents one instead of answering 400.',
     onRequest(req) {
       const route = routeOf(req);
-      if (route.kind === 'collection' && route.endpoint === 'Users' && req.method === 'POST' && isObject(req.body) && req.body['userName'] === undefined) {
-        return { ...req, body: { ...req.body, userName: `generated-${Date.now()}-${Math.random().toString(36).slice(2)}` } };
+      const writes = (route.kind === 'collection' && req.method === 'POST') || (route.kind === 'resource' && req.method === 'PUT');
+      if (!writes || !('endpoint' in route) || !isObject(req.body)) return;
+      const required = route.endpoint === 'Users' ? 'userName' : 'displayName';
+      if (req.body[required] === undefined) return { ...req, body: { ...req.body, [required]: `generated-${Date.now()}-${Math.random().toString(36).slice(2)}` } };
+    },
+  },
+  {
+    id: 'required-beyond-schema',
+    description: 'POST /Users without name is refused with 400 although the schema does not mark name required.',
+    onRequest(req) {
+      const route = routeOf(req);
+      if (route.kind === 'collection' && route.endpoint === 'Users' && req.method === 'POST' && isObject(req.body) && req.body['name'] === undefined) {
+        return scimError(400, '"name" is required.', 'invalidValue');
       }
     },
   },
@@ -386,6 +397,11 @@ export const rfcFaults: Fault[] = [
     onResponse: swallowError('invalidPath', 'PATCH'),
   },
   {
+    id: 'unknown-op-accepted',
+    description: 'PATCH with an op other than add, remove or replace answers 204 instead of 400.',
+    onResponse: swallowError('invalidSyntax', 'PATCH'),
+  },
+  {
     id: 'no-target-accepted',
     description: 'PATCH whose filter matches nothing (or remove without a path) answers 204 instead of 400 noTarget.',
     onResponse: swallowError('noTarget', 'PATCH'),
@@ -411,10 +427,10 @@ export const rfcFaults: Fault[] = [
     },
   },
   {
-    id: 'delete-unknown-204',
-    description: 'DELETE of an unknown (or already deleted) id answers 204 instead of 404.',
+    id: 'unknown-id-204',
+    description: 'DELETE and PATCH of an unknown (or already deleted) id answer 204 instead of 404.',
     onResponse(req, res) {
-      if (on(req, 'resource', 'DELETE') && res.status === 404) return { status: 204 };
+      if ((on(req, 'resource', 'DELETE') || on(req, 'resource', 'PATCH')) && res.status === 404) return { status: 204 };
     },
   },
   {
