@@ -1,12 +1,15 @@
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
 
-export const USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
-export const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
-export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
-export const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
-export const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+export {
+  USER_SCHEMA as USER,
+  GROUP_SCHEMA as GROUP,
+  ENTERPRISE_USER_SCHEMA as ENTERPRISE,
+  PATCH_OP_SCHEMA as PATCH_OP,
+  ERROR_SCHEMA as ERROR,
+  LIST_RESPONSE_SCHEMA as LIST,
+  SEARCH_REQUEST_SCHEMA as SEARCH,
+} from '../../src/core/schema/urns.js';
+import { ERROR_SCHEMA, PATCH_OP_SCHEMA, USER_SCHEMA } from '../../src/core/schema/urns.js';
 
 /** Ids of the default seed (fixtures/seed.json). */
 export const SEED = {
@@ -56,7 +59,7 @@ export async function startClient(options: ServerOptions = {}): Promise<Client> 
 }
 
 export const newUser = (userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  schemas: [USER],
+  schemas: [USER_SCHEMA],
   userName,
   name: { givenName: 'Test', familyName: 'User' },
   emails: [{ value: `${userName.toLowerCase()}`, type: 'work', primary: true }],
@@ -64,7 +67,7 @@ export const newUser = (userName: string, extra: Record<string, unknown> = {}): 
   ...extra,
 });
 
-export const patchOp = (...operations: unknown[]): Record<string, unknown> => ({ schemas: [PATCH_OP], Operations: operations });
+export const patchOp = (...operations: unknown[]): Record<string, unknown> => ({ schemas: [PATCH_OP_SCHEMA], Operations: operations });
 
 /** Asserts the shape of a SCIM Error response (RFC 7644 §3.12) and returns its body. */
 export function expectScimError(reply: Reply, status: number, scimType?: string): Record<string, unknown> {
@@ -72,7 +75,7 @@ export function expectScimError(reply: Reply, status: number, scimType?: string)
   if (reply.status !== status) problems.push(`status ${reply.status} != ${status}`);
   if (!reply.headers.get('content-type')?.startsWith('application/scim+json')) problems.push(`content-type ${reply.headers.get('content-type')}`);
   const body = reply.body as Record<string, unknown> | undefined;
-  if (!body || !Array.isArray(body['schemas']) || body['schemas'][0] !== ERROR) problems.push('schemas');
+  if (!body || !Array.isArray(body['schemas']) || body['schemas'][0] !== ERROR_SCHEMA) problems.push('schemas');
   if (body?.['status'] !== String(status)) problems.push(`body status ${String(body?.['status'])}`);
   if (typeof body?.['detail'] !== 'string' || body['detail'] === '') problems.push('detail');
   if (scimType !== undefined && body?.['scimType'] !== scimType) problems.push(`scimType ${String(body?.['scimType'])} != ${scimType}`);
