@@ -27,20 +27,20 @@ interface Meta {
 }
 
 const metaOf = (resource: ScimResource): Meta => resource['meta'] as Meta;
-export const versionOf = (entry: Entry): string => metaOf(entry.resource).version;
+const versionOf = (entry: Entry): string => metaOf(entry.resource).version;
 
 function table(ctx: ServerContext, endpoint: ResourceEndpoint) {
   return endpoint === 'Users' ? ctx.store.users : ctx.store.groups;
 }
 
-export function findEntry(ctx: ServerContext, endpoint: ResourceEndpoint, id: string): Entry {
+function findEntry(ctx: ServerContext, endpoint: ResourceEndpoint, id: string): Entry {
   const entry = table(ctx, endpoint).get(id);
   if (!entry) throw new ScimError(404, `${endpoint === 'Users' ? 'User' : 'Group'} "${id}" not found.`);
   return entry;
 }
 
 /** The projection asked for in the query string (used by every read and write response). */
-export function queryProjection(model: ResourceModel, req: ScimRequest): Projection {
+function queryProjection(model: ResourceModel, req: ScimRequest): Projection {
   const params = queryParams(req);
   return compileProjection(model, params.get('attributes'), params.get('excludedattributes'));
 }
@@ -110,7 +110,7 @@ function stamp(ctx: ServerContext, endpoint: ResourceEndpoint, id: string, attrs
 }
 
 /** Marks a resource modified (membership changes of groups). */
-export function touch(ctx: ServerContext, entry: GroupEntry): void {
+function touch(ctx: ServerContext, entry: GroupEntry): void {
   const meta = metaOf(entry.resource);
   const next = { ...meta, lastModified: new Date().toISOString(), version: ctx.store.nextVersion() };
   ctx.store.groups.update(entry, { ...entry.resource, meta: next });

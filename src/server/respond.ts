@@ -6,8 +6,6 @@ export function errorResponse(err: ScimError, headers?: Record<string, string>):
   return headers ? { status: err.status, headers, body: err.toJSON() } : { status: err.status, body: err.toJSON() };
 }
 
-export const notFound = (detail: string): ScimError => new ScimError(404, detail);
-
 export function methodNotAllowed(method: string, allowed: readonly string[]): ScimResponse {
   return errorResponse(new ScimError(405, `${method} is not supported here; allowed: ${allowed.join(', ')}.`), { allow: allowed.join(', ') });
 }

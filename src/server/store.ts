@@ -40,14 +40,6 @@ export class ScimStore {
     return `W/"${this.revision.toString(36)}"`;
   }
 
-  userByName(userName: string): Entry | undefined {
-    return this.users.getByKey({ userName });
-  }
-
-  groupByName(displayName: string): GroupEntry | undefined {
-    return this.groups.getByKey({ displayName });
-  }
-
   /** A user or group by id, for member references. */
   member(id: string): { type: MemberType; entry: Entry } | undefined {
     const user = this.users.get(id);

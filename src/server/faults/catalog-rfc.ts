@@ -276,6 +276,11 @@ export const rfcFaults: Fault[] = [
     onRequest: rejectFilters(/\b(?!userName\b)[uU][sS][eE][rR][nN][aA][mM][eE]\b|\s(?!eq\b)[eE][qQ]\s/, 'attribute names and operators must be written as in the schema'),
   },
   {
+    id: 'filter-boolean-unsupported',
+    description: 'Filters comparing a boolean (active eq true) are refused with 400.',
+    onRequest: rejectFilters(/\s(eq|ne)\s+(true|false)\b/i, 'boolean comparisons'),
+  },
+  {
     id: 'filter-urn-unsupported',
     description: 'Filters on URN-qualified (extension) attributes are refused with 400.',
     onRequest: rejectFilters(/urn:/i, 'URN-qualified attribute paths'),
