@@ -289,9 +289,14 @@ class MemberChanges {
     this.staged.clear();
   }
 
-  /** Applies the changes to the store; true when membership changed. */
+  /** Applies the changes to the store; true when membership changed (re-adding a member is no change). */
   commit(ctx: ServerContext): boolean {
-    let changed = this.cleared ? ctx.store.clearMembers(this.group) : false;
+    let changed = false;
+    if (this.cleared) {
+      for (const id of [...this.group.members.keys()]) {
+        if (!this.staged.get(id)) changed = ctx.store.removeMember(this.group, id) || changed;
+      }
+    }
     for (const [id, type] of this.staged) {
       changed = (type === null ? ctx.store.removeMember(this.group, id) : ctx.store.addMember(this.group, id, type)) || changed;
     }

@@ -251,3 +251,29 @@ describe('large groups', () => {
     expect(full.members).toHaveLength(100_000);
   }, 30_000);
 });
+
+describe('versions', () => {
+  it('a PATCH that leaves the members as they were does not change the version; one that changes them does', async () => {
+    const [a, b] = [await user(), await user()];
+    const g = await group([a.id, b.id]);
+    const same = await c.call('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'members', value: [{ value: a.id }, { value: b.id }] }));
+    expect(same.body.meta.version).toBe(g.meta.version);
+    const noTarget = await c.call('PATCH', `/Groups/${g.id}`, patchOp({ op: 'replace', path: 'members[value eq "nobody"].display', value: 'x' }));
+    expect(noTarget.status).toBe(400);
+    const readded = await c.call('PATCH', `/Groups/${g.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a.id }] }));
+    expect(readded.body.meta.version).toBe(g.meta.version);
+    const changed = await c.call('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: `members[value eq "${a.id}"]` }));
+    expect(changed.body.meta.version).not.toBe(g.meta.version);
+    expect(changed.headers.get('etag')).toBe(changed.body.meta.version);
+  });
+
+  it('rare member paths go through the engine on the whole list and keep the index right', async () => {
+    const [a, b] = [await user(), await user()];
+    const g = await group([a.id, b.id]);
+    const res = await c.call('PATCH', `/Groups/${g.id}`, patchOp({ op: 'remove', path: 'members[type eq "User" and value eq "' + b.id + '"]' }));
+    expect(res.status).toBe(200);
+    expect(memberIds(res.body)).toEqual([a.id]);
+    expect((await read(`/Users/${b.id}`)).groups).toBeUndefined();
+    expect((await read(`/Users/${a.id}`)).groups).toHaveLength(1);
+  });
+});
