@@ -11,17 +11,30 @@ export interface CappedBody {
   overflow: boolean;
 }
 
-/** Reads `stream` until it ends or passes `maxBytes`; `progress` stays readable if the stream fails midway. */
+/**
+ * Reads `stream` until it ends or passes `maxBytes`; `progress` stays readable if the stream fails midway.
+ * `signal` ends the read at once, even when the stream itself does not notice (undici's fetch leaves a read of a
+ * gzip body pending after an abort when several such reads run at once).
+ */
 export async function readCapped(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number,
   progress: BodyProgress,
+  signal?: AbortSignal,
 ): Promise<CappedBody> {
   if (!stream) return { data: Buffer.alloc(0), overflow: false };
   const reader = stream.getReader();
+  const stopped = signal && abortedPromise(signal);
   const chunks: Uint8Array[] = [];
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      next = await (stopped ? Promise.race([reader.read(), stopped]) : reader.read());
+    } catch (error) {
+      reader.cancel().catch(() => undefined);
+      throw error;
+    }
+    const { done, value } = next;
     if (done) break;
     progress.bytes += value.byteLength;
     if (progress.bytes > maxBytes) {
@@ -34,6 +47,16 @@ export async function readCapped(
     chunks.push(value);
   }
   return { data: Buffer.concat(chunks), overflow: false };
+}
+
+/** Rejects with the signal's reason once it aborts (never resolves). */
+function abortedPromise(signal: AbortSignal): Promise<never> {
+  const promise = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+  promise.catch(() => undefined); // observed by the race; never an unhandled rejection when the read ends first
+  return promise;
 }
 
 const JSON_MEDIA_TYPE = /^\s*[\w.+-]+\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;

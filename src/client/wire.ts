@@ -109,7 +109,7 @@ export function createWire(options: WireOptions): Wire {
         result.error = { code: 'BODY_TOO_LARGE', message: `${target} announced a ${declared}-byte body, over the ${maxBodyBytes}-byte cap; not read` };
         return result;
       }
-      const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress);
+      const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress, controller.signal);
       const text = data.toString('utf8');
       response.bodyBytes = progress.bytes;
       if (text.length === 0) return result;
