@@ -1,13 +1,23 @@
+import type { Exchange } from '../client/exchange.js';
 import type { ScimClient } from '../client/index.js';
 import type { CleanupResult } from './results.js';
 
 export type CleanableType = 'User' | 'Group';
 
 const ENDPOINT: Record<CleanableType, string> = { User: '/Users', Group: '/Groups' };
+/** The attribute a created resource is found again by (the run makes each one unique). */
+const NAME_ATTRIBUTE: Record<CleanableType, string> = { User: 'userName', Group: 'displayName' };
+
+/** A create that may have happened, though its answer gave no id (timeout, Ctrl-C, deadline, cut-off body). */
+export interface UnconfirmedCreate {
+  resourceType: CleanableType;
+  name: string;
+}
 
 /** The resources a run created, in creation order, so that cleanup can remove exactly those. */
 export class CleanupRegistry {
   private readonly entries = new Map<string, { resourceType: CleanableType; id: string }>();
+  private readonly unconfirmed = new Map<string, UnconfirmedCreate>();
 
   add(resourceType: CleanableType, id: string): void {
     this.entries.set(`${resourceType}/${id}`, { resourceType, id });
@@ -21,9 +31,50 @@ export class CleanupRegistry {
     return [...this.entries.values()];
   }
 
-  get size(): number {
-    return this.entries.size;
+  /**
+   * Remembers a POST to /Users or /Groups that may have created a resource without the run learning its id, so
+   * cleanup can look it up by name. Only names with the run's prefix: a lookup must never find what others made.
+   */
+  noteCreate(endpointPath: string, body: string | undefined, exchange: Exchange, prefix: string): void {
+    let data: unknown;
+    try {
+      data = JSON.parse(body ?? '');
+    } catch {
+      return;
+    }
+    // Bulk creates never reach the registry by id: each one is looked up (the check may have deleted it already).
+    if (/^\/Bulk\/?$/i.test(endpointPath)) {
+      const operations = (data as { Operations?: unknown } | null)?.Operations;
+      for (const op of Array.isArray(operations) ? (operations as Record<string, unknown>[]) : []) {
+        const type = op?.method === 'POST' && typeof op.path === 'string' ? collectionAt(op.path) : undefined;
+        if (type) this.noteName(type, op.data, prefix);
+      }
+      return;
+    }
+    const resourceType = collectionAt(endpointPath);
+    const response = exchange.response;
+    if (!resourceType || (response && !response.bodyTruncated && (response.status < 200 || response.status >= 300 || hasId(response.json)))) return;
+    this.noteName(resourceType, data, prefix);
   }
+
+  private noteName(resourceType: CleanableType, data: unknown, prefix: string): void {
+    const name = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[NAME_ATTRIBUTE[resourceType]] : undefined;
+    if (typeof name !== 'string' || !name.toLowerCase().startsWith(prefix.toLowerCase())) return;
+    this.unconfirmed.set(`${resourceType}/${name}`, { resourceType, name });
+  }
+
+  unconfirmedCreates(): UnconfirmedCreate[] {
+    return [...this.unconfirmed.values()];
+  }
+
+  get size(): number {
+    return this.entries.size + this.unconfirmed.size;
+  }
+}
+
+function hasId(json: unknown): boolean {
+  const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && id !== '';
 }
 
 /** "/Users/abc" or "/Groups/abc" (relative to the base URL) → the registered resource it names, if any. */
@@ -51,9 +102,27 @@ function describe(status: number | undefined, error: string | undefined): string
   return status !== undefined ? `HTTP ${status}` : (error ?? 'no response');
 }
 
+/** Ids of the resources named exactly `name` (a GET with an eq filter), or why the lookup failed. */
+async function findByName(client: ScimClient, { resourceType, name }: UnconfirmedCreate): Promise<{ ids: string[] } | { problem: string }> {
+  const attribute = NAME_ATTRIBUTE[resourceType];
+  const filter = `${attribute} eq "${name.replace(/["\\]/g, '\\$&')}"`;
+  const found = await client.send({ method: 'GET', url: `${ENDPOINT[resourceType]}?filter=${encodeURIComponent(filter)}`, headers: { accept: 'application/scim+json' } });
+  const resources = (found.response?.json as { Resources?: unknown } | undefined)?.Resources;
+  if (found.response?.status !== 200 || (resources !== undefined && !Array.isArray(resources))) {
+    return { problem: `looking it up by ${attribute} answered ${describe(found.response?.status, found.error?.message)}` };
+  }
+  const ids: string[] = [];
+  for (const r of (resources ?? []) as Record<string, unknown>[]) {
+    // The name check also protects against a server that ignores the filter and lists everyone.
+    if (r !== null && typeof r === 'object' && typeof r[attribute] === 'string' && (r[attribute] as string).toLowerCase() === name.toLowerCase() && hasId(r)) ids.push(r.id as string);
+  }
+  return { ids };
+}
+
 /**
  * Removes what the registry holds: groups first (so memberships disappear with them), then users; a user whose
  * DELETE is not supported (405/501) is deactivated with Okta's PATCH instead. A 404 means it is already gone.
+ * Creates that were never answered are looked up by their (prefixed, unique) name first.
  * With `keep`, nothing is touched and the ids are reported.
  */
 export async function cleanUp(
@@ -63,6 +132,19 @@ export async function cleanUp(
 ): Promise<CleanupResult> {
   const result: CleanupResult = { removed: [], left: [], kept: [] };
   const entries = registry.list();
+  for (const pending of registry.unconfirmedCreates()) {
+    const found = await findByName(client, pending);
+    if ('problem' in found) {
+      result.left.push({
+        resourceType: pending.resourceType,
+        id: `(unknown: its create was not answered) ${NAME_ATTRIBUTE[pending.resourceType]} "${pending.name}"`,
+        reason: found.problem,
+        howToRemove: `look for ${pending.resourceType === 'User' ? 'user' : 'group'} "${pending.name}" in the application and remove it if it exists`,
+      });
+      continue;
+    }
+    for (const id of found.ids) if (!entries.some((e) => e.resourceType === pending.resourceType && e.id === id)) entries.push({ resourceType: pending.resourceType, id });
+  }
   if (options.keep) {
     result.kept = entries.map((e) => ({ ...e }));
     return result;

@@ -113,6 +113,7 @@ function isWalkLevel(a: Assertion): boolean {
 async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironment, rec: CheckRecorder): Promise<{ index: number; delivered: boolean; valid: boolean }> {
   const exchange = await env.client.send(send);
   const index = rec.record(exchange);
+  if (send.method === 'POST') env.registry.noteCreate(endpointOf(send, env.template.baseUrl), send.body, exchange, env.template.prefix);
   if (exchange.error || !exchange.response) {
     rec.fail({ assertion: `${send.method} ${endpointOf(send, env.template.baseUrl)} gets an HTTP response`, expected: 'a response', actual: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' }, index, 'RFC 7644 §3 (HTTP protocol)');
     return { index, delivered: false, valid: false };
