@@ -158,11 +158,24 @@ function planChecks(loaded: LoadedSuite[], options: RunOptions): { suite: SuiteF
       if (!all.has(dep)) throw new ConfigError(`check "${id}" depends on "${dep}", which is not part of this run (select its suite or variant)`);
       if (position.get(dep)! > position.get(id)!) throw new ConfigError(`check "${id}" depends on "${dep}", which runs after it; order the suites or checks so prerequisites come first`);
     }
-    if (options.readOnly && all.get(id)!.check.writes) all.get(id)!.leftOut = 'left out by --read-only (this check writes to the server)';
+    if (options.readOnly) {
+      const planned = all.get(id)!;
+      const method = unsafeMethod(planned.check);
+      if (planned.check.writes) planned.leftOut = READ_ONLY_WRITES;
+      // E.g. POST /.search, or PUT /Schemas expecting 405: harmless on a correct server, but not a read.
+      else if (method) planned.leftOut = `left out by --read-only (this check sends ${method}; --read-only sends only GET)`;
+    }
   }
   return suites
     .map((suite) => ({ suite, checks: suite.checks.filter((c) => selected.has(c.id)).map((c) => all.get(c.id)!) }))
     .filter((s) => s.checks.length > 0);
+}
+
+const READ_ONLY_WRITES = 'left out by --read-only (this check writes to the server)';
+
+/** The first method a check sends that is not a plain read (GET, HEAD, OPTIONS), if any. */
+function unsafeMethod(check: CheckDef): string | undefined {
+  return check.steps.map((s) => s.request.method).find((m) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS');
 }
 
 function skipped(planned: PlannedCheck, reason: string): CheckResult {
@@ -307,8 +320,11 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     };
     result.suites = await runSuites(plan, { client, baseUrl, registry, stopReason, options, mapping });
     if (options.readOnly) {
-      const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut).map((c) => c.check.id);
-      if (leftOut.length) (result.notes ??= []).push(`--read-only left out ${leftOut.length} checks that write: ${leftOut.join(', ')}`);
+      const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut);
+      const writers = leftOut.filter((c) => c.leftOut === READ_ONLY_WRITES).map((c) => c.check.id);
+      const others = leftOut.filter((c) => c.leftOut !== READ_ONLY_WRITES).map((c) => c.check.id);
+      if (writers.length) (result.notes ??= []).push(`--read-only left out ${writers.length} checks that write: ${writers.join(', ')}`);
+      if (others.length) (result.notes ??= []).push(`--read-only also left out ${others.length} checks that send POST, PUT or DELETE without writing (e.g. POST /.search): ${others.join(', ')}`);
     }
     applyAllowedFailures(result, options.allowFailures ?? []);
   } finally {
