@@ -32,6 +32,7 @@ const EXPECTED: Record<string, string[]> = {
   'required-beyond-schema': ['create-minimal'],
   'conflict-without-scimType': ['create-duplicate'],
   'extension-values-dropped': ['create-user', 'put-replaces', 'patch-extension-path', 'patch-extension-no-path'],
+  'get-returns-summary': ['get-user', 'user-groups', 'patch-sub-attribute'],
   'password-masked': ['create-password-never-returned', 'password-not-in-lists'],
   'attributes-ignored': ['attributes-get', 'attributes-urn-qualified', 'returned-always', 'attributes-list', 'attributes-search'],
   'excluded-attributes-ignored': ['excluded-attributes-get', 'attributes-list', 'attributes-search', 'excluded-members'],
@@ -195,8 +196,8 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
     }
   });
 
-  it('every rfc check is failed by at least one fault, and the matrix file is written', () => {
-    const caught = new Set([...results.values()].flatMap(failedIds));
+  it('every rfc check is failed by at least one fault of the rfc catalog, and the matrix file is written', () => {
+    const caught = new Set(rfcFaults.flatMap((f) => failedIds(results.get(f.id)!)));
     expect(suite.checks.map((c) => c.id.slice(4)).filter((id) => !caught.has(id))).toEqual([]);
     const rows = faults.map((f) => ({ fault: f.id, description: f.description, failing: failedIds(results.get(f.id)!) }));
     writeFileSync(matrixFile, renderMatrix(rows));

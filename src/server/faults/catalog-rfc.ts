@@ -225,6 +225,16 @@ export const rfcFaults: Fault[] = [
     },
   },
 
+  {
+    id: 'get-returns-summary',
+    description: 'GET /Users/{id} returns only id, userName, schemas and meta, not every attribute returned by default (name, emails, groups, extensions…).',
+    onResponse(req, res) {
+      const route = routeOf(req);
+      if (route.kind !== 'resource' || route.endpoint !== 'Users' || req.method !== 'GET' || req.query !== '') return;
+      return mapResources(res, ({ schemas, id, userName, meta }) => ({ schemas, id, userName, meta }));
+    },
+  },
+
   // ---- projection ----------------------------------------------------------------------------------------------
   {
     id: 'attributes-ignored',
