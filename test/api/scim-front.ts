@@ -15,6 +15,8 @@ export interface FrontOptions {
   authorize?: (authorization: string | undefined) => string | undefined;
   /** Rewrites a JSON response body (e.g. drops an attribute); return the body to send. */
   rewrite?: (json: unknown) => unknown;
+  /** Rewrites a JSON request body before it is forwarded (e.g. a server ignoring part of a PUT). */
+  rewriteRequest?: (method: string, json: unknown) => unknown;
 }
 
 export interface Front {
@@ -53,7 +55,8 @@ export async function startFront(targetBaseUrl: string, options: FrontOptions = 
         headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
       if (forwardedAuth !== undefined) headers.set('authorization', forwardedAuth);
-      const body = await readBody(req);
+      let body = await readBody(req);
+      if (options.rewriteRequest && body.length) body = Buffer.from(JSON.stringify(options.rewriteRequest(req.method ?? 'GET', JSON.parse(body.toString('utf8')))));
       const upstream = await fetch(new URL(req.url ?? '/', target.origin), {
         method: req.method ?? 'GET',
         headers,

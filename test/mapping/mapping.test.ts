@@ -194,6 +194,26 @@ describe('--mapping in runs against the reference server with a custom extension
     expect(plain.exitCode).toBe(0);
   });
 
+  it('a server that ignores the custom extension on PUT fails profile-push-put, naming each attribute of the update set', async () => {
+    const ignoresPut = await startFront(server.url, {
+      rewriteRequest: (method, json) => {
+        if (method === 'PUT') delete (json as Record<string, unknown>)[ACME];
+        return json;
+      },
+    });
+    try {
+      const result = await run({ url: ignoresPut.url, token: TOKEN, suites: ['okta-users'], mapping: EXAMPLE, only: ['okta-users/profile-push-put'] });
+      expect(result.exitCode).toBe(1);
+      const put = check(result, 'okta-users/profile-push-put');
+      expect(put.status).toBe('failed');
+      expect(put.failures.map((f) => [f.assertion, f.expected])).toEqual(
+        Object.entries(example.update[ACME] as Record<string, unknown>).map(([name, value]) => [`mapped attribute body["${ACME}"].${name} round-trips`, value]),
+      );
+    } finally {
+      await ignoresPut.close();
+    }
+  });
+
   it('the embedded server learns the custom extension from the mapping; a bad mapping stops the run with exit 2', async () => {
     const embedded = await run({ suites: ['okta-users'], mapping: EXAMPLE, only: ['okta-users/attribute-round-trip'] });
     expect(checksOf(embedded).map((c) => [c.id, c.status])).toEqual([
