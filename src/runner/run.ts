@@ -327,6 +327,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       if (others.length) (result.notes ??= []).push(`--read-only also left out ${others.length} checks that send POST, PUT or DELETE without writing (e.g. POST /.search): ${others.join(', ')}`);
     }
     applyAllowedFailures(result, options.allowFailures ?? []);
+    const rateLimited = rateLimitNote(result.suites);
+    if (rateLimited) (result.notes ??= []).push(rateLimited);
   } finally {
     if (stopInFlight) options.signal?.removeEventListener('abort', stopInFlight);
     if (client && registry.size > 0) {
@@ -372,6 +374,19 @@ async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, ba
  * Known failures (--allow-failure): a failure becomes "known-failure"; a listed check that passes is flagged on the
  * check and in the run's notes, which every report shows, so the list does not go stale.
  */
+/** One run-level line when the server rate-limited the run (each wait is also noted in its transcript). */
+function rateLimitNote(suites: SuiteResult[]): string | undefined {
+  const notes = suites.flatMap((s) => s.checks).flatMap((c) => c.exchanges).flatMap((e) => e.notes ?? []);
+  const waitedMs = notes.map((n) => /^429: waited (\d+) ms/.exec(n)?.[1]).filter((ms) => ms !== undefined).map(Number);
+  const notRetried = notes.filter((n) => /^429\b/.test(n) && !n.startsWith('429: waited')).length;
+  if (waitedMs.length + notRetried === 0) return undefined;
+  const total = waitedMs.reduce((sum, ms) => sum + ms, 0);
+  return (
+    `the server answered HTTP 429 (rate limited) ${waitedMs.length + notRetried} times: waited ${Math.round(total / 100) / 10} s in total as Retry-After asked` +
+    (notRetried ? `; ${notRetried} not retried (no usable Retry-After, or longer than the wait bound or the deadline)` : '')
+  );
+}
+
 function applyAllowedFailures(result: RunResult, allowed: string[]): void {
   if (!allowed.length) return;
   const set = new Set(allowed);
