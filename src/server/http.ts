@@ -33,7 +33,7 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
       const url = req.url ?? '/';
       options.log?.(`${req.method} ${options.requestLog.redact(url)} ${status} ${ms}ms`);
       options.requestLog.record({
-        time: new Date().toISOString(),
+        time: Date.now(),
         method: req.method ?? '',
         url,
         status,
@@ -98,7 +98,7 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
     });
     req.on('end', () => {
       if (tooLarge) return;
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       if (text.trim() === '') return run(req, res, started, scimReq);
       try {
         scimReq.body = JSON.parse(text) as unknown;

@@ -19,7 +19,8 @@ export interface RequestLogEntry {
 }
 
 interface RawEntry {
-  time: string;
+  /** Epoch milliseconds (formatted only when the entry is read). */
+  time: number;
   method: string;
   url: string;
   status: number;
@@ -83,7 +84,7 @@ export class RequestLog {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const entry: RequestLogEntry = {
-      time: raw.time,
+      time: new Date(raw.time).toISOString(),
       method: raw.method,
       url: this.redactor.redact(raw.url),
       status: raw.status,

@@ -46,6 +46,7 @@ export function parseRoute(path: string): Route {
 }
 
 function decodeSegment(segment: string): string | undefined {
+  if (!segment.includes('%')) return segment;
   try {
     return decodeURIComponent(segment);
   } catch {
