@@ -140,6 +140,7 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
   let baseline: RunResult;
   let strictShould: RunResult;
   let strictMay: RunResult;
+  let readOnly: RunResult;
 
   beforeAll(async () => {
     const tasks = [
@@ -151,6 +152,9 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
       },
       async () => {
         strictMay = await runWith(['nested-group-members-dropped'], true);
+      },
+      async () => {
+        readOnly = await run({ suites: ['rfc'], readOnly: true, server: { quiet: true } });
       },
       ...faults.map((f) => async () => {
         results.set(f.id, await runWith([f.id]));
@@ -217,6 +221,15 @@ describe('rfc suite fault matrix: every check fails against the defect it exists
       expect(check(result, id).exchanges).toEqual([]);
     }
     expect(result.exitCode).toBe(0);
+  });
+
+  it('--read-only runs the read-only checks (discovery, unknown ids, errors) and sends nothing but GET and .search', () => {
+    const ran = rfcChecks(readOnly).filter((c) => c.status !== 'skipped');
+    expect(ran.map((c) => c.id)).toEqual(expect.arrayContaining(['rfc/discovery-config', 'rfc/discovery-schemas', 'rfc/get-unknown-id', 'rfc/error-format']));
+    expect(ran.every((c) => c.status === 'passed')).toBe(true);
+    const methods = ran.flatMap((c) => c.exchanges.map((e) => `${e.request.method} ${e.request.url.includes('/.search') ? '.search' : ''}`.trim()));
+    expect(new Set(methods)).toEqual(new Set(['GET']));
+    expect(readOnly.cleanup.removed).toEqual([]);
   });
 
   it('advertised but broken fails (bulk advertised, /Bulk not implemented)', () => {
