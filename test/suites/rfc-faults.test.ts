@@ -51,7 +51,7 @@ const EXPECTED: Record<string, string[]> = {
   'search-ignores-body': ['search-equivalence', 'search-paging', 'sort-search', 'attributes-search'],
   'sort-reversed': ['sort-username', 'sort-datetime', 'sort-search'],
   'put-unknown-creates': ['put-unknown-id'],
-  'patch-ignored': ['patch-replace-single', 'patch-add-single', 'patch-remove-single', 'patch-sub-attribute', 'patch-complex', 'patch-add-multi-valued', 'patch-replace-multi-valued', 'patch-remove-multi-valued', 'patch-value-filter-remove', 'patch-value-filter-replace', 'patch-no-path', 'patch-multiple-ops', 'group-patch-members'],
+  'patch-ignored': ['patch-replace-single', 'patch-add-single', 'patch-remove-single', 'patch-sub-attribute', 'patch-complex', 'patch-add-multi-valued', 'patch-replace-multi-valued', 'patch-remove-multi-valued', 'patch-complex-add-remove', 'patch-value-filter-remove', 'patch-value-filter-replace', 'patch-no-path', 'patch-multiple-ops', 'group-patch-members'],
   'patch-not-atomic': ['patch-atomic'],
   'primary-duplicated': ['patch-primary-unique'],
   'remove-required-accepted': ['patch-remove-required'],
