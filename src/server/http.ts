@@ -105,10 +105,30 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
       } catch (err) {
         return fail(new ScimError(400, `The request body is not valid JSON: ${(err as Error).message}`, 'invalidSyntax'));
       }
+      // SCIM bodies are a few levels deep; refusing deep ones here keeps every recursive walk downstream safe.
+      if (nestedDeeperThan(scimReq.body, MAX_BODY_DEPTH)) {
+        return fail(new ScimError(400, `The request body is nested more than ${MAX_BODY_DEPTH} levels deep.`, 'invalidSyntax'));
+      }
       run(req, res, started, scimReq);
     });
     req.on('error', () => req.socket.destroy());
   };
+}
+
+const MAX_BODY_DEPTH = 32;
+
+/** Whether a parsed JSON value nests objects/arrays deeper than `limit` (iterative: no stack to exhaust). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
 }
 
 /** The path below the base path, or undefined when the request is outside it. */

@@ -128,6 +128,21 @@ describe('bodies', () => {
     expectScimError(await c.call('POST', '/Users', newUser('types@example.com', { meta: 5, active: 1 })), 400, 'invalidValue');
   });
 
+  it('deeply nested JSON (in the body and inside an attribute) → 400, and the server keeps serving', async () => {
+    const depth = 200_000;
+    const nested = '['.repeat(depth) + ']'.repeat(depth);
+    expectScimError(await c.raw('POST', '/Users', nested, { authorization: 'Bearer test-token', 'content-type': 'application/scim+json' }), 400);
+    const inAttribute = `{"schemas":["${USER}"],"userName":"deep@example.com","name":{"givenName":${'{"a":'.repeat(50_000)}1${'}'.repeat(50_000)}}}`;
+    expectScimError(await c.raw('POST', '/Users', inAttribute, { authorization: 'Bearer test-token', 'content-type': 'application/scim+json' }), 400, 'invalidSyntax');
+    const inPatch = `{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"add","value":{"title":${'['.repeat(50_000)}${']'.repeat(50_000)}}}]}`;
+    expectScimError(await c.raw('PATCH', `/Users/${SEED.grace}`, inPatch, { authorization: 'Bearer test-token', 'content-type': 'application/scim+json' }), 400, 'invalidSyntax');
+    // An ordinary body right after is accepted.
+    const okDepth = `{"schemas":["${USER}"],"userName":"depth@example.com","name":{"givenName":"x"}}`;
+    expect((await c.raw('POST', '/Users', okDepth, { authorization: 'Bearer test-token', 'content-type': 'application/scim+json' })).status).toBe(201);
+    expect(c.server.requests().length).toBeGreaterThan(0); // the request log copes with the nesting too
+    await stillServing();
+  });
+
   it('a POST without a body → 400', async () => {
     expectScimError(await c.raw('POST', '/Users', undefined, { authorization: 'Bearer test-token' }), 400, 'invalidSyntax');
   });
