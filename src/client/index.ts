@@ -85,6 +85,11 @@ export interface SendRequest {
   auth?: AuthMode;
   /** Overrides the client's per-request timeout for this send. */
   timeoutMs?: number;
+  /**
+   * Headers the client would add by default (accept, user-agent, content-type) that this request must not carry.
+   * fetch may still add its own minimal default (e.g. `accept: *\/*`).
+   */
+  omitHeaders?: string[];
 }
 
 export interface ScimClient {
@@ -228,6 +233,7 @@ export function createClient(options: ClientOptions): ScimClient {
       extraHeaders,
       request.headers,
     );
+    if (request.omitHeaders?.length) sentHeaders = withoutHeaders(sentHeaders, new Set(request.omitHeaders.map((h) => h.toLowerCase())));
     const finish = (firstUrl: string, attempt: WireResult): Exchange => {
       const exchange: Exchange = {
         request: {
