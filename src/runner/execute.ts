@@ -84,6 +84,8 @@ function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<s
   const send: SendRequest = { method: req.method, url, headers: Object.fromEntries([...headers.values()]) };
   if (body !== undefined) send.body = body;
   if (req.auth) send.auth = req.auth;
+  // The client adds defaults of its own; it must leave out these too.
+  if (req.omitHeaders?.length) send.omitHeaders = req.omitHeaders;
   return send;
 }
 

@@ -237,6 +237,39 @@ describe('walks, captures and explicit registration', () => {
   });
 });
 
+describe('request headers', () => {
+  it('omitHeaders leaves out the runner\'s and the client\'s defaults; step headers override them', async () => {
+    const file = suiteFile({
+      id: 'hdr',
+      title: 'hdr',
+      description: 'd',
+      source: 's',
+      userAgent: 'Suite Agent 2.0',
+      checks: [
+        {
+          id: 'hdr/bare',
+          title: 'bare',
+          description: 'd',
+          level: 'MUST',
+          source: 's',
+          steps: [
+            { request: { method: 'GET', path: '/Users', omitHeaders: ['Accept', 'user-agent', 'accept-charset'] } },
+            { request: { method: 'GET', path: '/Groups', headers: { Accept: 'application/json' } } },
+          ],
+        },
+      ],
+    });
+    const result = await runAgainstFake({}, { suites: [file], only: ['hdr/bare'] });
+    expect(result.exitCode).toBe(0);
+    const [bare, custom] = fake!.requests.slice(-2);
+    expect(bare!.headers['accept']).not.toMatch(/scim/);
+    expect(bare!.headers['accept-charset']).toBeUndefined();
+    expect(bare!.headers['user-agent']).not.toMatch(/Suite Agent|scim-check|Okta/);
+    expect(custom!.headers['accept']).toBe('application/json');
+    expect(custom!.headers['user-agent']).toBe('Suite Agent 2.0');
+  });
+});
+
 describe('selection', () => {
   it('--only runs the check and its prerequisites, nothing else', async () => {
     const result = await runAgainstFake({}, { only: ['okta-spec/read-created-user'] });
