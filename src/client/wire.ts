@@ -110,16 +110,19 @@ export function createWire(options: WireOptions): Wire {
         return result;
       }
       const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress, controller.signal);
-      const text = data.toString('utf8');
       response.bodyBytes = progress.bytes;
-      if (text.length === 0) return result;
-      const redacted = redactor.redact(text);
-      response.body = truncateForRecord(redacted, recordBodyChars, progress.bytes);
       if (overflow) {
+        // Only the start goes on record: decoding and redacting every capped byte would multiply the memory held.
+        // (A secret crossing the record's end lies well inside this slice, so it is still redacted whole.)
+        response.body = truncateForRecord(redactor.redact(data.subarray(0, recordBodyChars * 4).toString('utf8')), recordBodyChars, progress.bytes);
         response.bodyTruncated = true;
         result.error = { code: 'BODY_TOO_LARGE', message: `${target} sent a body over the ${maxBodyBytes}-byte cap; stopped reading there` };
         return result;
       }
+      const text = data.toString('utf8');
+      if (text.length === 0) return result;
+      const redacted = redactor.redact(text);
+      response.body = truncateForRecord(redacted, recordBodyChars, progress.bytes);
       const { json, jsonError } = interpretBody(res.headers.get('content-type') ?? undefined, text, maxJsonDepth);
       // A body that echoes a credential gets it masked in the parsed value too (walked only then).
       if (json !== undefined) response.json = redacted === text ? json : redactor.redactValue(json);
