@@ -68,17 +68,25 @@ export function renderExchange(ex: Exchange, index: number, pad: string, paint: 
   return lines.join('\n');
 }
 
-function renderFailures(check: CheckResult, paint: Paint, bodyChars: number, withExchanges: boolean): string[] {
+/**
+ * A check's failures: in full (expected, actual, why, source, and the exchange showing it) for failed checks,
+ * one line each for warnings and known failures.
+ */
+function renderFailures(check: CheckResult, paint: Paint, bodyChars: number, mode: { short: boolean; exchanges: boolean }): string[] {
   const lines: string[] = [];
   const pad = '      ';
   const shown = new Set<number>();
   for (const f of check.failures) {
+    if (mode.short) {
+      lines.push(`${pad}${paint.warn('✗')} ${f.assertion} (expected ${show(f.expected)}, got ${show(f.actual)})${f.message ? `: ${f.message}` : ''}`);
+      continue;
+    }
     lines.push(`${pad}${paint.fail('✗')} ${f.assertion}`);
     lines.push(`${pad}  expected: ${show(f.expected)}`);
     lines.push(`${pad}  actual:   ${show(f.actual)}`);
     if (f.message) lines.push(`${pad}  why:      ${f.message}`);
     if (f.source) lines.push(`${pad}  source:   ${f.source}`);
-    if (f.exchange !== undefined && withExchanges && !shown.has(f.exchange) && check.exchanges[f.exchange]) {
+    if (f.exchange !== undefined && mode.exchanges && !shown.has(f.exchange) && check.exchanges[f.exchange]) {
       shown.add(f.exchange);
       lines.push(renderExchange(check.exchanges[f.exchange]!, f.exchange, `${pad}  `, paint, bodyChars));
     }
@@ -133,9 +141,9 @@ export function renderPretty(result: RunResult, options: PrettyOptions = {}): st
     out.push(`${paint.bold(suite.id)}  ${paint.dim(suite.title)}`);
     for (const check of suite.checks) {
       out.push(checkLine(check, idWidth, titleWidth, paint));
-      // Warnings and known failures get the short form (what and why); failures also get the exchange showing it.
-      const full = check.status === 'failed' && !options.verbose;
-      if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, full));
+      // With --verbose every exchange follows anyway, so failures do not repeat theirs.
+      const mode = { short: check.status !== 'failed', exchanges: !options.verbose };
+      if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, mode));
       if (options.verbose) {
         check.exchanges.forEach((ex, i) => out.push(renderExchange(ex, i, '      ', paint, bodyChars)));
       }
