@@ -92,7 +92,10 @@ export interface RequestDef {
   rawBody?: string;
   /** "default" = the run's credentials; "none" = no Authorization header; "invalid" = a wrong credential. */
   auth?: 'default' | 'none' | 'invalid';
-  /** Headers the runner would add by default that this request must not carry (e.g. "content-type"). */
+  /**
+   * Default headers (the runner's and the HTTP client's) this request must not carry, e.g. "accept". The HTTP stack
+   * may still add its own minimal default (fetch sends `accept: *\/*`, and a text content type for a body).
+   */
   omitHeaders?: string[];
   /**
    * Merge the run's custom attributes (--mapping FILE, src/runner/mapping.ts) into the JSON body: the "create" or
