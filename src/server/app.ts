@@ -9,7 +9,7 @@ import { header, type ScimRequest, type ScimResponse } from './exchange.js';
 import type { Fault, FaultApi } from './faults/types.js';
 import { listFromQuery, listFromSearch } from './list.js';
 import { createResource, deleteResource, getResource, patchResource, replaceResource } from './resources.js';
-import { errorResponse, methodNotAllowed } from './respond.js';
+import { errorResponse, methodNotAllowed, quoted } from './respond.js';
 import { parseRoute } from './route.js';
 import type { ScimStore } from './store.js';
 
@@ -105,7 +105,7 @@ export class ScimApp implements FaultApi {
       case 'unsupported':
         throw new ScimError(501, `${route.endpoint === '.search' ? 'Root-level /.search' : `/${route.endpoint}`} is not supported by this server (see /ServiceProviderConfig).`);
       case 'unknown':
-        throw new ScimError(404, `No SCIM endpoint at "${req.path}".`);
+        throw new ScimError(404, `No SCIM endpoint at ${quoted(req.path)}.`);
     }
   }
 }

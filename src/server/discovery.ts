@@ -5,6 +5,7 @@ import { LIST_RESPONSE_SCHEMA, RESOURCE_TYPE_SCHEMA, SCHEMA_SCHEMA, SERVICE_PROV
 import type { SchemaDef } from '../core/schema/types.js';
 import type { ScimResponse } from './exchange.js';
 import type { DiscoveryEndpoint } from './route.js';
+import { quoted } from './respond.js';
 
 export interface DiscoveryInput {
   url: string;
@@ -92,7 +93,7 @@ export class Discovery {
       };
     }
     const found = all.find((r) => r['id'] === id);
-    if (!found) throw new ScimError(404, `No ${endpoint === 'ResourceTypes' ? 'resource type' : 'schema'} with id "${id}".`);
+    if (!found) throw new ScimError(404, `No ${endpoint === 'ResourceTypes' ? 'resource type' : 'schema'} with id ${quoted(id)}.`);
     return { status: 200, body: found };
   }
 }

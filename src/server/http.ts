@@ -9,7 +9,7 @@ import { ScimError } from '../core/scim-error.js';
 import type { ScimApp } from './app.js';
 import type { ScimRequest, ScimResponse } from './exchange.js';
 import type { RequestLog } from './request-log.js';
-import { errorResponse } from './respond.js';
+import { errorResponse, quoted } from './respond.js';
 import { serialize } from './serialize.js';
 
 export interface HttpOptions {
@@ -68,7 +68,7 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
       if (close) res.setHeader('connection', 'close');
       finish(req, res, started, undefined, errorResponse(err));
     };
-    if (path === undefined) return fail(new ScimError(404, `No SCIM endpoint at "${rawPath}"; the base path is "${basePath || '/'}".`));
+    if (path === undefined) return fail(new ScimError(404, `No SCIM endpoint at ${quoted(rawPath)}; the base path is "${basePath || '/'}".`));
     const scimReq: ScimRequest = { method: req.method ?? 'GET', path, query, headers: req.headers };
 
     const length = req.headers['content-length'];
@@ -80,7 +80,7 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!JSON_MEDIA_TYPES.has(mediaType)) {
-      return fail(new ScimError(415, `Unsupported Content-Type "${req.headers['content-type'] ?? ''}": send application/scim+json or application/json.`), true);
+      return fail(new ScimError(415, `Unsupported Content-Type ${quoted(req.headers['content-type'] ?? '')}: send application/scim+json or application/json.`), true);
     }
     const chunks: Buffer[] = [];
     let size = 0;

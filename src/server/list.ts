@@ -14,6 +14,7 @@ import type { ServerContext } from './context.js';
 import { queryParams, type ScimRequest, type ScimResponse } from './exchange.js';
 import { render } from './resources.js';
 import type { ResourceEndpoint } from './route.js';
+import { quoted } from './respond.js';
 import type { GroupEntry } from './store.js';
 import type { Entry } from './table.js';
 
@@ -83,7 +84,7 @@ export function listFromSearch(ctx: ServerContext, endpoint: ResourceEndpoint, r
 function integerParam(value: string | number | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = typeof value === 'number' ? value : /^[+-]?\d{1,15}$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isInteger(n)) throw badRequest(`"${name}" must be an integer, got "${String(value)}".`, 'invalidValue');
+  if (!Number.isInteger(n)) throw badRequest(`"${name}" must be an integer, got ${quoted(value)}.`, 'invalidValue');
   return n;
 }
 
@@ -186,7 +187,7 @@ function sortDescending(sortOrder: string | undefined): boolean {
   if (sortOrder === undefined) return false;
   const order = sortOrder.toLowerCase();
   if (order !== 'ascending' && order !== 'descending') {
-    throw badRequest(`"sortOrder" must be "ascending" or "descending", got "${sortOrder}".`, 'invalidValue');
+    throw badRequest(`"sortOrder" must be "ascending" or "descending", got ${quoted(sortOrder)}.`, 'invalidValue');
   }
   return order === 'descending';
 }
@@ -200,7 +201,7 @@ type SortKey = string | number | boolean | undefined;
 function sortComparator(sortBy: string, model: ResourceModel, descending: boolean): (a: Entry, b: Entry) => number {
   const path = parseAttrPath(sortBy, 'invalidValue');
   const resolved = resolvePath(model, path);
-  if (!resolved || resolved.kind !== 'attribute') throw badRequest(`"sortBy": unknown attribute "${sortBy}".`, 'invalidValue');
+  if (!resolved || resolved.kind !== 'attribute') throw badRequest(`"sortBy": unknown attribute ${quoted(sortBy)}.`, 'invalidValue');
   const def = resolved.sub ?? resolved.def;
   const select = compileSelector(path, model);
   const keyOf = (entry: Entry): SortKey => {

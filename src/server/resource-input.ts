@@ -8,6 +8,7 @@ import { commonAttributes } from '../core/schema/common.js';
 import { findAttr, findSchema, type ResourceModel } from '../core/schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../core/schema/types.js';
 import { attributeValue, compact, isPlainObject } from '../core/patch/values.js';
+import { quoted } from './respond.js';
 
 const invalidValue = (detail: string): ScimError => new ScimError(400, detail, 'invalidValue');
 const invalidSyntax = (detail: string): ScimError => new ScimError(400, detail, 'invalidSyntax');
@@ -26,13 +27,13 @@ export function readResource(body: unknown, model: ResourceModel): ScimResource 
     if (value === null) continue;
     const extension = key.toLowerCase().startsWith('urn:') ? findSchema(model, key) : undefined;
     if (extension && extension !== model.core) {
-      if (!isPlainObject(value)) throw invalidValue(`"${key}" must be an object holding the extension's attributes.`);
+      if (!isPlainObject(value)) throw invalidValue(`${quoted(key)} must be an object holding the extension's attributes.`);
       const attrs = readAttributes(value, extension.attributes, `${extension.id}:`);
       if (Object.keys(attrs).length > 0) out[extension.id] = attrs;
       continue;
     }
     const def = findAttr(commonAttributes, key) ?? findAttr(model.core.attributes, key);
-    if (!def) throw invalidSyntax(`Unknown attribute "${key}" for ${model.resourceType.name} resources (see /Schemas).`);
+    if (!def) throw invalidSyntax(`Unknown attribute ${quoted(key)} for ${model.resourceType.name} resources (see /Schemas).`);
     const read = readAttribute(def, value, def.name);
     if (read !== undefined) out[def.name] = read;
   }
@@ -65,7 +66,7 @@ function readAttributes(source: Record<string, unknown>, defs: readonly Attribut
     const value = source[key];
     if (value === null) continue;
     const def = findAttr(defs, key);
-    if (!def) throw invalidSyntax(`Unknown attribute "${prefix}${key}".`);
+    if (!def) throw invalidSyntax(`Unknown attribute ${quoted(prefix + key)}.`);
     const read = readAttribute(def, value, `${prefix}${def.name}`);
     if (read !== undefined) out[def.name] = read;
   }

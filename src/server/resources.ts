@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { compileProjection, type Projection } from '../core/projection.js';
 import { applyOperations, applyPatch, filterEqualityValues, normalizeOperations, type NormalizedOperation } from '../core/patch/index.js';
 import { inOperation } from '../core/patch/normalize.js';
+import { isPlainObject } from '../core/patch/values.js';
 import { ScimError, badRequest } from '../core/scim-error.js';
 import type { ResourceModel } from '../core/schema/resolve.js';
 import type { ScimResource } from '../core/schema/types.js';
@@ -13,7 +14,7 @@ import { PATCH_OP_SCHEMA } from '../core/schema/urns.js';
 import type { ServerContext } from './context.js';
 import { header, queryParams, type ScimRequest, type ScimResponse } from './exchange.js';
 import { patchedAttributes, readResource } from './resource-input.js';
-import { isPlainObject } from '../core/patch/values.js';
+import { quoted } from './respond.js';
 import type { ResourceEndpoint } from './route.js';
 import type { Entry } from './table.js';
 import type { GroupEntry, MemberType } from './store.js';
@@ -35,7 +36,7 @@ function table(ctx: ServerContext, endpoint: ResourceEndpoint) {
 
 function findEntry(ctx: ServerContext, endpoint: ResourceEndpoint, id: string): Entry {
   const entry = table(ctx, endpoint).get(id);
-  if (!entry) throw new ScimError(404, `${endpoint === 'Users' ? 'User' : 'Group'} "${id}" not found.`);
+  if (!entry) throw new ScimError(404, `${endpoint === 'Users' ? 'User' : 'Group'} ${quoted(id)} not found.`);
   return entry;
 }
 
@@ -55,7 +56,7 @@ export function render(ctx: ServerContext, endpoint: ResourceEndpoint, entry: En
     if (!groupIds || groupIds.size === 0 || !projection.includes('groups')) return projection.apply(entry.resource);
     const groups = [...groupIds].map((gid) => {
       const group = ctx.store.groups.get(gid);
-      return { value: gid, $ref: `${ctx.url}/Groups/${gid}`, display: group?.resource['displayName'], type: 'direct' };
+      return { value: gid, $ref: `${ctx.url}/Groups/${encodeURIComponent(gid)}`, display: group?.resource['displayName'], type: 'direct' };
     });
     return projection.apply(withDerived(entry.resource, 'groups', groups));
   }
@@ -69,7 +70,7 @@ function renderMembers(ctx: ServerContext, members: ReadonlyMap<string, MemberTy
   for (const [id, type] of members) {
     const member = type === 'User' ? ctx.store.users.get(id) : ctx.store.groups.get(id);
     const display = member?.resource['displayName'] ?? member?.resource['userName'];
-    out.push({ value: id, $ref: `${ctx.url}/${type}s/${id}`, display, type });
+    out.push({ value: id, $ref: `${ctx.url}/${type}s/${encodeURIComponent(id)}`, display, type });
   }
   return out;
 }
@@ -103,7 +104,7 @@ function stamp(ctx: ServerContext, endpoint: ResourceEndpoint, id: string, attrs
     resourceType: model.resourceType.name,
     created: created ?? now,
     lastModified: now,
-    location: `${ctx.url}/${endpoint}/${id}`,
+    location: `${ctx.url}/${endpoint}/${encodeURIComponent(id)}`,
     version: ctx.store.nextVersion(),
   };
   return { schemas, id, ...attrs, meta };
@@ -121,7 +122,7 @@ function checkUnique(ctx: ServerContext, endpoint: ResourceEndpoint, attrs: Scim
   const key = t.keyFor(attrs);
   const holder = key === undefined ? undefined : t.getByKeyValue(key);
   if (holder && holder !== self) {
-    const what = endpoint === 'Users' ? `userName "${String(attrs['userName'])}"` : `displayName "${String(attrs['displayName'])}"`;
+    const what = endpoint === 'Users' ? `userName ${quoted(attrs['userName'])}` : `displayName ${quoted(attrs['displayName'])}`;
     throw new ScimError(409, `A ${endpoint === 'Users' ? 'User' : 'Group'} with ${what} already exists.`, 'uniqueness');
   }
 }
@@ -135,10 +136,10 @@ function resolveMembers(ctx: ServerContext, groupId: string | undefined, members
     if (typeof value !== 'string' || value === '') throw badRequest(`${where}[${i}].value must be the id of a User or Group.`, 'invalidValue');
     if (value === groupId) throw badRequest(`${where}[${i}]: a group cannot be a member of itself.`, 'invalidValue');
     const member = ctx.store.member(value);
-    if (!member) throw badRequest(`${where}[${i}].value: no User or Group has id "${value}".`, 'invalidValue');
+    if (!member) throw badRequest(`${where}[${i}].value: no User or Group has id ${quoted(value)}.`, 'invalidValue');
     const type = isPlainObject(item) ? item['type'] : undefined;
     if (type !== undefined && (typeof type !== 'string' || type.toLowerCase() !== member.type.toLowerCase())) {
-      throw badRequest(`${where}[${i}].type: "${String(type)}" does not match the referenced resource, a ${member.type}.`, 'invalidValue');
+      throw badRequest(`${where}[${i}].type: ${quoted(type)} does not match the referenced resource, a ${member.type}.`, 'invalidValue');
     }
     return [value, member.type];
   });
@@ -182,7 +183,7 @@ export function createResource(ctx: ServerContext, endpoint: ResourceEndpoint, r
 export function insertResource(ctx: ServerContext, endpoint: ResourceEndpoint, body: unknown, id: string): Entry {
   const attrs = readResource(body, ctx.models[endpoint]);
   checkUnique(ctx, endpoint, attrs);
-  if (ctx.store.member(id)) throw new ScimError(409, `A resource with id "${id}" already exists.`, 'uniqueness');
+  if (ctx.store.member(id)) throw new ScimError(409, `A resource with id ${quoted(id)} already exists.`, 'uniqueness');
   let members: [string, MemberType][] = [];
   if (endpoint === 'Groups') {
     members = resolveMembers(ctx, id, attrs['members']);

@@ -9,3 +9,9 @@ export function errorResponse(err: ScimError, headers?: Record<string, string>):
 export function methodNotAllowed(method: string, allowed: readonly string[]): ScimResponse {
   return errorResponse(new ScimError(405, `${method} is not supported here; allowed: ${allowed.join(', ')}.`), { allow: allowed.join(', ') });
 }
+
+/** A client-supplied value for an error detail, quoted and shortened so a huge input does not make a huge answer. */
+export function quoted(value: unknown): string {
+  const text = String(value);
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
