@@ -12,7 +12,8 @@ export function buildProgram(): Command {
     .description('SCIM 2.0 conformance tester for Okta/Entra provisioning, and a reference SCIM server')
     .version(toolVersion(), '-V, --version')
     .exitOverride()
-    .showHelpAfterError('(run scim-check --help for usage)');
+    .showHelpAfterError('(run scim-check --help for usage)')
+    .addHelpText('after', '\n`run` is the default command: `scim-check --url URL --token T` tests a SCIM server, and plain `scim-check`\ntests the built-in reference server. `scim-check run --help` lists its options.');
   registerRun(program);
   registerServe(program);
   registerList(program);

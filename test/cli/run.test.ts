@@ -24,6 +24,7 @@ describe('scim-check run: help and usage errors (exit 2)', () => {
     const top = await cli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toContain('run [options]');
+    expect(top.stdout).toContain('`scim-check run --help` lists its options');
     const help = await cli(['run', '--help']);
     expect(help.code).toBe(0);
     for (const flag of ['--url', '--token', '--basic', '--header', '--suite', '--only', '--timeout', '--deadline', '--insecure', '--ca', '--verbose', '--okta-app', '--read-only', '--keep', '--prefix', '--user-domain', '--reporter']) {
