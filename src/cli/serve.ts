@@ -10,9 +10,9 @@ interface ServeFlags {
   token?: string;
   basic?: string;
   basePath: string;
-  seed: string;
+  seed?: string;
   quiet?: boolean;
-  fault: string[];
+  fault?: string[];
   listFaults?: boolean;
   latency?: string;
   tlsCert?: string;
@@ -21,7 +21,7 @@ interface ServeFlags {
   maxBody?: string;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 function wholeNumber(flag: string, value: string, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) > max) throw new ServeUsageError(`${flag} must be a whole number from 0 to ${max} (got "${value}")`);
@@ -45,9 +45,9 @@ export function registerServe(program: Command): void {
     .option('--token <token>', 'bearer token clients must send (default: $SCIM_CHECK_TOKEN, else a random one, printed once)')
     .option('--basic <user:pass>', 'accept HTTP Basic credentials (instead of, or besides, a token)')
     .option('--base-path <path>', 'path the SCIM endpoints live under', '/scim/v2')
-    .option('--seed <file|none>', 'data to start with: a seed JSON file, or none (default: fixtures/seed.json)', 'default')
+    .option('--seed <file|none>', 'data to start with: a seed JSON file, or none (default: fixtures/seed.json)')
     .option('--quiet', 'no per-request log lines')
-    .option('--fault <id>', 'break the server in a named way (repeatable; see --list-faults)', collect, [])
+    .option('--fault <id>', 'break the server in a named way (repeatable; see --list-faults)', collect)
     .option('--list-faults', 'list the fault modes and exit')
     .option('--latency <ms>', 'delay every response by this many milliseconds')
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (needs --tls-key)')
@@ -88,6 +88,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   }
   if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) throw new ServeUsageError('--tls-cert and --tls-key go together');
   const tls = flags.tlsCert && flags.tlsKey ? { cert: readFileFlag('--tls-cert', flags.tlsCert), key: readFileFlag('--tls-key', flags.tlsKey) } : undefined;
+  const faults = flags.fault ?? [];
   const envToken = process.env['SCIM_CHECK_TOKEN'] || undefined;
   const token = flags.token ?? (basic ? undefined : envToken);
 
@@ -97,9 +98,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     ...(token !== undefined ? { token } : {}),
     ...(basic ? { basic } : {}),
     basePath: flags.basePath,
-    seed: flags.seed,
+    seed: flags.seed ?? 'default',
     quiet: flags.quiet === true,
-    faults: flags.fault,
+    faults,
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
     ...(tls ? { tls } : {}),
@@ -111,7 +112,7 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (token === undefined && running.token !== undefined) out(`Bearer token (generated; shown only now): ${running.token}`);
   else if (token !== undefined) out(`Auth: bearer token${flags.token === undefined ? ' from SCIM_CHECK_TOKEN' : ''}${basic ? ', or HTTP Basic' : ''}`);
   else out('Auth: HTTP Basic');
-  if (flags.fault.length > 0) out(`Fault modes on: ${flags.fault.join(', ')}`);
+  if (faults.length > 0) out(`Fault modes on: ${faults.join(', ')}`);
   out('Press Ctrl+C to stop.');
 
   await new Promise<void>((resolve) => {
