@@ -22,10 +22,14 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** The spellings under which a secret can show up in a URL, a form body or a JSON string. */
+const HTML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** The spellings under which a secret can show up in a URL, a form body, a JSON string or an HTML/XML page. */
 function spellings(secret: string): string[] {
   const forms = new Set<string>([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
   forms.add(new URLSearchParams({ s: secret }).toString().slice(2));
+  // A server's HTML error page echoing the request escapes it.
+  forms.add(secret.replace(/[&<>"']/g, (ch) => HTML_ENTITIES[ch]!));
   return [...forms].filter((form) => form.length > 0);
 }
 
