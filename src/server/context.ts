@@ -1,5 +1,4 @@
 import type { ResourceModel } from '../core/schema/resolve.js';
-import type { BehaviourFlags } from './faults/types.js';
 import type { ResourceEndpoint } from './route.js';
 import type { ScimStore } from './store.js';
 
@@ -9,7 +8,6 @@ export interface ServerContext {
   /** Base URL including the base path, e.g. http://127.0.0.1:8080/scim/v2 (for meta.location and $ref). */
   url: string;
   models: Record<ResourceEndpoint, ResourceModel>;
-  flags: BehaviourFlags;
   /** Largest page a list returns (ServiceProviderConfig filter.maxResults); also the default count. */
   maxResults: number;
   /** Groups with more members than this answer a membership PATCH with 204 unless attributes are requested. */

@@ -11,7 +11,6 @@ export interface DiscoveryInput {
   url: string;
   models: ResourceModel[];
   maxResults: number;
-  maxBodyBytes: number;
   bearer: boolean;
   basic: boolean;
 }

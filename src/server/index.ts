@@ -106,12 +106,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     url: '',
     models: { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() },
-    flags,
     maxResults,
     largeGroupMembers: 1000,
   };
-  const secrets = [token ?? '', basic?.pass ?? '', basic ? Buffer.from(`${basic.user}:${basic.pass}`).toString('base64') : ''];
-  const requestLog = new RequestLog(options.requestLogSize ?? 100, secrets, options.requestLogFile);
   const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stdout.write(`${line}\n`));
 
   // The handler needs the base URL, known only once the port is bound; until then (microseconds) say so.
@@ -141,7 +138,6 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: ctx.url,
     models: [ctx.models.Users, ctx.models.Groups],
     maxResults,
-    maxBodyBytes,
     bearer: token !== undefined,
     basic: basic !== undefined,
   });
@@ -152,6 +148,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server.close();
     throw err;
   }
+  const secrets = [token ?? '', basic?.pass ?? '', basic ? Buffer.from(`${basic.user}:${basic.pass}`).toString('base64') : ''];
+  const requestLog = new RequestLog(options.requestLogSize ?? 100, secrets, options.requestLogFile);
   handler = createListener(app, { basePath, maxBodyBytes, latencyMs: options.latencyMs ?? 0, log, requestLog });
 
   return {
