@@ -120,7 +120,8 @@ function touch(ctx: ServerContext, entry: GroupEntry): void {
 function checkUnique(ctx: ServerContext, endpoint: ResourceEndpoint, attrs: ScimResource, self?: Entry): void {
   const t = table(ctx, endpoint);
   const key = t.keyFor(attrs);
-  const holder = key === undefined ? undefined : t.getByKeyValue(key);
+  if (key === undefined || (self && key === t.keyFor(self.resource))) return; // unchanged: still its own
+  const holder = t.getByKeyValue(key);
   if (holder && holder !== self) {
     const what = endpoint === 'Users' ? `userName ${quoted(attrs['userName'])}` : `displayName ${quoted(attrs['displayName'])}`;
     throw new ScimError(409, `A ${endpoint === 'Users' ? 'User' : 'Group'} with ${what} already exists.`, 'uniqueness');

@@ -59,8 +59,14 @@ export class ResourceTable<E extends Entry = Entry> {
 
   /** Swaps the stored representation of an entry, keeping its place in the order. */
   update(entry: E, resource: ScimResource): void {
-    this.unindexKeys(entry);
     markImmutable(resource);
+    const previous = entry.resource;
+    // Most updates (deactivation, profile pushes) keep the indexed values: then the indexes stay as they are.
+    if (this.keyOf(previous) === this.keyOf(resource) && previous['externalId'] === resource['externalId']) {
+      entry.resource = resource;
+      return;
+    }
+    this.unindexKeys(entry);
     entry.resource = resource;
     this.indexKeys(entry);
   }
