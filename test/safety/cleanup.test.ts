@@ -164,6 +164,19 @@ describe('when cleanup cannot remove something, and --keep', () => {
     await expectPristine(server, before);
   });
 
+  it('a server whose DELETE never answers: cleanup gives up per request and reports each resource, in bounded time', async () => {
+    const { server } = await reference();
+    const hold = holdAnswers((r) => r.method === 'DELETE');
+    const p = await proxy(server, { after: hold.after });
+    const t0 = Date.now();
+    const result = await run({ url: p.url, token: TOKEN, suites: ['okta-spec'], timeoutMs: 300 });
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(hold.held.length).toBeGreaterThan(0);
+    expect(result.cleanup.removed).toEqual([]);
+    expect(result.cleanup.left.length).toBe(hold.held.length);
+    for (const left of result.cleanup.left) expect(left.reason).toMatch(/^DELETE answered .*no response headers within 300 ms/);
+  });
+
   it('--keep: leaves what the run created, prints every id, and lists them in the report', async () => {
     const { server, before } = await reference();
     const dir = mkdtempSync(join(tmpdir(), 'scim-check-safety-'));

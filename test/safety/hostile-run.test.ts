@@ -14,7 +14,7 @@ import { HOSTILE_SERVERS, hostileServer, plausibleScim, SCIM_BASE_PATH, type Htt
 import { startServer } from '../../src/server/index.js';
 import { assertBuilt, startCli, type CliOutcome } from '../cli/spawn-cli.js';
 import { tlsMaterial } from '../client/tls-material.js';
-import { startRecordingProxy, trapUnhandled } from './support.js';
+import { startRecordingProxy, trapUnhandled, waitFor } from './support.js';
 
 trapUnhandled();
 
@@ -235,6 +235,22 @@ describe('TLS through the CLI: verification fails clearly, and only --insecure o
     } finally {
       await running.close();
     }
+  });
+});
+
+describe('Ctrl-C while the first request hangs', () => {
+  beforeAll(assertBuilt);
+  it('exits 130 at once, without blaming the target (no "cannot reach" line)', async () => {
+    const server = await scriptedServer(async () => undefined); // never answers
+    const { child, done } = startCli(['--url', server.baseUrl, '--token', TOKEN, '--timeout', '20000']);
+    await waitFor(() => server.seen.length > 0, 'the first request');
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const outcome = await done;
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(outcome.code).toBe(130);
+    expect(outcome.stderr).toContain('interrupted');
+    expect(outcome.stderr).not.toContain('cannot reach');
   });
 });
 
