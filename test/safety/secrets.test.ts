@@ -1,6 +1,9 @@
 // Issue 4: no output of a full run ever shows a credential, even when the server echoes the request back in its
 // errors, headers and pages, in any of the spellings a server might use (raw, URL-encoded, JSON- or HTML-escaped).
+import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,11 +19,12 @@ const USER = 'svc-scim';
 // Characters that JSON, HTML, XML and URLs each spell differently.
 const PASSWORD = 'pw<Safety&5ecret>"X1';
 const BASIC = Buffer.from(`${USER}:${PASSWORD}`).toString('base64');
+const CLIENT_SECRET = 'cs-Safety-5ecret/+=P4';
 
 const htmlEscape = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Every spelling of every secret that must never appear. */
-const FORBIDDEN = [TOKEN, API_KEY, PASSWORD, BASIC].flatMap((secret) => [
+const FORBIDDEN = [TOKEN, API_KEY, PASSWORD, BASIC, CLIENT_SECRET].flatMap((secret) => [
   secret,
   encodeURIComponent(secret),
   JSON.stringify(secret).slice(1, -1),
@@ -127,6 +131,30 @@ describe('a server that echoes the credentials back', () => {
     expect(run.outcome.stdout).toContain('<testsuites');
     expect(run.outcome.stdout).toContain('"formatVersion"');
     expectAllClean(run);
+  });
+
+  it('OAuth 2.0 client credentials: neither the client secret nor the access token it got shows anywhere', async () => {
+    // The token endpoint hands out the reference server's token, and echoes the client secret in a header.
+    const tokenEndpoint = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'x-echo': body.slice(0, 500) });
+        res.end(JSON.stringify({ access_token: TOKEN, token_type: 'Bearer', expires_in: 3600, echo: body }));
+      });
+    });
+    tokenEndpoint.listen(0, '127.0.0.1');
+    await once(tokenEndpoint, 'listening');
+    try {
+      const p = await echoProxy(bearer, true);
+      const tokenUrl = `http://127.0.0.1:${(tokenEndpoint.address() as AddressInfo).port}/oauth2/token`;
+      const run = await fullRun(['--oauth-token-url', tokenUrl, '--client-id', 'scim-check-client', '--client-secret', CLIENT_SECRET, '--header', `X-Api-Key: ${API_KEY}`], p.url);
+      expect(run.outcome.code, run.outcome.stderr).toBe(1);
+      expect(p.requests.some((r) => r.headers.authorization === `Bearer ${TOKEN}`)).toBe(true);
+      expectAllClean(run);
+    } finally {
+      await new Promise<void>((resolve) => tokenEndpoint.close(() => resolve()));
+    }
   });
 
   it('credentials rejected by an echoing server (exit 3): the one line shows no secret', async () => {
