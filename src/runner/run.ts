@@ -209,13 +209,17 @@ function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfi
   return token ? { kind: 'bearer', token } : { kind: 'none' };
 }
 
-/** One line for an unreachable target or rejected credentials (exit 3), or undefined when the target answers. */
-async function preflight(client: ScimClient, url: string): Promise<string | undefined> {
+/**
+ * One line for an unreachable target or rejected credentials (exit 3), or undefined when the target answers.
+ * The exchange's notes (e.g. 429 waits) go to `notes`.
+ */
+async function preflight(client: ScimClient, url: string, notes: string[] = []): Promise<string | undefined> {
   const ex = await client.send({
     method: 'GET',
     url: '/Users?startIndex=1&count=1',
     headers: { accept: 'application/scim+json', 'user-agent': DEFAULT_USER_AGENT },
   });
+  notes.push(...(ex.notes ?? []));
   if (ex.error || !ex.response) return `cannot reach ${url}: ${ex.error?.message ?? 'no response'}`;
   const status = ex.response.status;
   if (status === 401 || status === 403) return `${url} rejected the credentials (HTTP ${status} on GET /Users)`;
@@ -295,7 +299,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     stopInFlight = () => void mainClient.close();
     options.signal?.addEventListener('abort', stopInFlight, { once: true });
 
-    const unreachable = await preflight(client, baseUrl);
+    const preflightNotes: string[] = [];
+    const unreachable = await preflight(client, baseUrl, preflightNotes);
     if (unreachable && options.signal?.aborted) {
       // Ctrl-C during the first request closed the client: that says nothing about the target.
       result.interrupted = true;
@@ -327,7 +332,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       if (others.length) (result.notes ??= []).push(`--read-only also left out ${others.length} checks that send POST, PUT or DELETE without writing (e.g. POST /.search): ${others.join(', ')}`);
     }
     applyAllowedFailures(result, options.allowFailures ?? []);
-    const rateLimited = rateLimitNote(result.suites);
+    const rateLimited = rateLimitNote(result.suites, preflightNotes);
     if (rateLimited) (result.notes ??= []).push(rateLimited);
   } finally {
     if (stopInFlight) options.signal?.removeEventListener('abort', stopInFlight);
@@ -375,14 +380,15 @@ async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, ba
  * check and in the run's notes, which every report shows, so the list does not go stale.
  */
 /** One run-level line when the server rate-limited the run (each wait is also noted in its transcript). */
-function rateLimitNote(suites: SuiteResult[]): string | undefined {
-  const notes = suites.flatMap((s) => s.checks).flatMap((c) => c.exchanges).flatMap((e) => e.notes ?? []);
+function rateLimitNote(suites: SuiteResult[], preflightNotes: string[]): string | undefined {
+  const notes = [...preflightNotes, ...suites.flatMap((s) => s.checks).flatMap((c) => c.exchanges).flatMap((e) => e.notes ?? [])];
   const waitedMs = notes.map((n) => /^429: waited (\d+) ms/.exec(n)?.[1]).filter((ms) => ms !== undefined).map(Number);
   const notRetried = notes.filter((n) => /^429\b/.test(n) && !n.startsWith('429: waited')).length;
   if (waitedMs.length + notRetried === 0) return undefined;
   const total = waitedMs.reduce((sum, ms) => sum + ms, 0);
+  const answers = waitedMs.length + notRetried;
   return (
-    `the server answered HTTP 429 (rate limited) ${waitedMs.length + notRetried} times: waited ${Math.round(total / 100) / 10} s in total as Retry-After asked` +
+    `the server answered HTTP 429 (rate limited) ${answers} time${answers === 1 ? '' : 's'}: waited ${Math.round(total / 100) / 10} s in total as Retry-After asked` +
     (notRetried ? `; ${notRetried} not retried (no usable Retry-After, or longer than the wait bound or the deadline)` : '')
   );
 }
