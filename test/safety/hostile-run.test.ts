@@ -364,11 +364,11 @@ describe('servers that turn hostile after the first answer (the deadline is what
 });
 
 describe('429 with Retry-After', () => {
-  /** 429 on `times` list requests, after the run's first request (its reachability probe) went through. */
-  const limited = (retryAfter: string, times: number) => {
+  /** 429 on `times` list requests from the `from`-th request on (0 is the run's reachability probe). */
+  const limited = (retryAfter: string, times: number, from = 1) => {
     let left = times;
     return async (request: IncomingProbe, index: number) => {
-      if (index > 0 && request.method === 'GET' && request.path.includes('/Users?') && left > 0) {
+      if (index >= from && request.method === 'GET' && request.path.includes('/Users?') && left > 0) {
         left--;
         return { status: 429, headers: { 'content-type': 'application/scim+json', 'retry-after': retryAfter }, body: '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"429"}' };
       }
@@ -385,6 +385,13 @@ describe('429 with Retry-After', () => {
     const notes = result.suites.flatMap((s) => s.checks).flatMap((c) => c.exchanges).flatMap((e) => e.notes ?? []);
     expect(notes.filter((n) => /^429: waited 1000 ms/.test(n))).toHaveLength(2);
     expect(result.notes ?? []).toEqual(expect.arrayContaining([expect.stringMatching(/HTTP 429.*2 times.*waited 2 s/)]));
+  });
+
+  it('a 429 on the very first request (the reachability probe) is waited out and reported too', async () => {
+    const server = await scriptedServer(limited('1', 1, 0));
+    const result = await run({ url: server.baseUrl, token: TOKEN, timeoutMs: TIMEOUT_MS, deadlineMs: DEADLINE_MS, suites: ['okta-spec'] });
+    expect(result.exitCode).not.toBe(3);
+    expect(result.notes ?? []).toEqual(expect.arrayContaining([expect.stringMatching(/HTTP 429.* 1 time: waited 1 s/)]));
   });
 
   it('does not wait an hour (Retry-After: 3600): gives up at once, fails the checks, says why', async () => {
