@@ -5,6 +5,7 @@ import { validateScim } from '../core/json-schemas/index.js';
 import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
 import { collectionAt, resourceAt, type CleanupRegistry } from './cleanup.js';
 import { CheckError, ConfigError } from './errors.js';
+import type { StepGate } from './gate.js';
 import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
 import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
@@ -28,6 +29,8 @@ export interface CheckEnvironment {
   stopReason: () => string | undefined;
   /** The run's custom attributes (--mapping), templates expanded for this suite. */
   mapping?: Mapping;
+  /** Shared by concurrently running suites (--concurrency > 1): walks pass it alone. */
+  gate?: StepGate;
 }
 
 /** Collects a check's exchanges and failures as its steps run. */
@@ -226,17 +229,17 @@ async function runStep(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     if (evaluateValue(condition, previous ?? { vars: env.template.vars }).length > 0) return { ok: true, ...(previous ? { last: previous } : {}) };
   }
   if (step.delayMs) await sleep(step.delayMs);
-  let outcome: { ok: boolean; last?: SelectionSource };
-  if (step.walk) {
-    outcome = await runWalk(step, env, rec, source);
-  } else {
+  const perform = async (): Promise<{ ok: boolean; last?: SelectionSource }> => {
+    if (step.walk) return runWalk(step, env, rec, source);
     const sent = await sendAndCheck(step, buildRequest(step, env), env, rec);
     const last: SelectionSource = { exchange: rec.exchanges[sent.index], vars: env.template.vars };
     const assertions = (step.expect ?? []).map((a) => expandAssertion(a, env));
     // An invalid SCIM body still gets the step's own assertions, so the report says everything wrong with it.
     const ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source, env.mapping) && sent.valid;
-    outcome = { ok, last };
-  }
+    return { ok, last };
+  };
+  // Concurrent suites: a walk runs alone, so no other suite's writes land between its pages.
+  const outcome = env.gate ? await env.gate.pass(Boolean(step.walk), perform) : await perform();
   if (outcome.last) capture(step, outcome, env, rec);
   if (step.register && outcome.ok) {
     env.registry.add(step.register.resourceType, expandText(step.register.id, env.template));

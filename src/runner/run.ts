@@ -6,6 +6,7 @@ import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
 import { startDiscovery, type DiscoverySession } from './discovery.js';
 import { DEFAULT_USER_AGENT, runCheck, type CheckEnvironment } from './execute.js';
+import { StepGate } from './gate.js';
 import { resolveSuites, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
 import type { CheckDef, SuiteFile } from './suite-format.js';
@@ -415,6 +416,8 @@ interface SuiteRunContext {
   stopReason: () => string | undefined;
   options: RunOptions;
   mapping: Mapping | undefined;
+  /** Set when suites run concurrently: walks pass it alone (src/runner/gate.ts). */
+  gate?: StepGate;
 }
 
 /** Runs the planned suites (up to `concurrency` at once); results come back in plan order. */
@@ -423,13 +426,14 @@ async function runSuites(plan: ReturnType<typeof planChecks>, ctx: SuiteRunConte
   for (const { checks } of plan) for (const p of checks) outcomes.set(p.check.id, deferred<CheckResult>());
   const results: SuiteResult[] = plan.map(({ suite }) => ({ id: suite.id, title: suite.title, checks: [] }));
   let next = 0;
+  const workers = Math.max(1, Math.min(ctx.options.concurrency ?? 1, plan.length));
+  const suiteCtx: SuiteRunContext = workers > 1 ? { ...ctx, gate: new StepGate() } : ctx;
   const worker = async (): Promise<void> => {
     while (next < plan.length) {
       const i = next++;
-      results[i]!.checks = await runSuite(plan[i]!.suite, plan[i]!.checks, outcomes, ctx);
+      results[i]!.checks = await runSuite(plan[i]!.suite, plan[i]!.checks, outcomes, suiteCtx);
     }
   };
-  const workers = Math.max(1, Math.min(ctx.options.concurrency ?? 1, plan.length));
   await Promise.all(Array.from({ length: workers }, worker));
   return results;
 }
@@ -460,6 +464,7 @@ async function runSuite(
     userAgent: suite.userAgent ?? DEFAULT_USER_AGENT,
     registry: ctx.registry,
     stopReason: ctx.stopReason,
+    ...(ctx.gate ? { gate: ctx.gate } : {}),
   };
   if (ctx.mapping && !setupProblem) {
     try {
