@@ -9,7 +9,13 @@ export function renderList(suites: LoadedSuite[]): string {
     out.push(`${suite.id} — ${suite.title}${flags ? ` (${flags})` : ''}`);
     out.push(`  source: ${suite.source}`);
     for (const check of suite.checks) {
-      const tags = [check.level, check.writes ? 'writes' : 'read-only', check.variant ? `variant ${check.variant}` : '', check.warnOnly ? 'warning only' : '']
+      const tags = [
+        check.level,
+        check.writes ? 'writes' : 'read-only',
+        check.variant ? `variant ${check.variant}` : '',
+        check.warnOnly ? 'warning only' : '',
+        check.requires?.length ? `if advertised: ${check.requires.join(', ')}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       out.push(`  ${check.id}  [${tags}]`);
