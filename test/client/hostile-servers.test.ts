@@ -10,27 +10,14 @@ import {
   SCIM_BASE_PATH,
   type HostileServer,
 } from './hostile-servers.js';
+import { trapUnhandled } from '../safety/support.js';
 
 const TOKEN = 'hostile-corpus-Secret-T0ken';
 const MAX_BODY = 4 * 1024 * 1024;
 /** Generous slack above the per-request timeout (the 429 entry waits 1 s on purpose; the machine is shared). */
 const DEADLINE_SLACK_MS = 5_000;
 
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown): void => {
-  unhandled.push(reason);
-};
-beforeAll(() => {
-  process.on('unhandledRejection', onUnhandled);
-  process.on('uncaughtException', onUnhandled);
-});
-afterAll(async () => {
-  // Give late socket errors from closed servers a chance to surface before checking.
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  process.off('unhandledRejection', onUnhandled);
-  process.off('uncaughtException', onUnhandled);
-  expect(unhandled, 'no unhandled rejection or uncaught exception').toEqual([]);
-});
+trapUnhandled();
 
 function clientFor(baseUrl: string, extra: Partial<ClientOptions> = {}) {
   return createClient({ baseUrl, auth: { kind: 'bearer', token: TOKEN }, timeoutMs: HOSTILE_CLIENT_TIMEOUT_MS, maxBodyBytes: MAX_BODY, ...extra });
