@@ -20,8 +20,10 @@ beforeAll(async () => {
 /** Runs the CLI inside a pseudo-terminal of the given width; returns everything the terminal received. */
 function onTerminal(columns: number): Promise<{ code: number | null; screen: string }> {
   const command = `stty cols ${columns} rows 40; node ${join(ROOT, 'bin/scim-check.js')} --url ${fake.url} --token ${fake.token} --only okta-spec/list-users`;
+  // ora (rightly) never spins under CI=true, which is how CI runs these tests: take it out of this terminal's environment.
+  const { CI: _ci, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], { timeout: 15_000, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '' } }, (err, stdout) => {
+    execFile('script', ['-qec', command, '/dev/null'], { timeout: 15_000, env: { ...env, NO_COLOR: '', FORCE_COLOR: '' } }, (err, stdout) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, screen: stdout });
     });
   });
