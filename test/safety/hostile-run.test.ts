@@ -22,7 +22,7 @@ const TOKEN = 'safety-run-Secret-T0ken-9f3a';
 const API_KEY = 'safety-api-key-Secret-77c1';
 /** What the auth checks send on purpose instead of the run's credentials. */
 const AUTH_PROBES = ['Bearer scim-check-invalid-token', undefined];
-const TIMEOUT_MS = 500;
+const TIMEOUT_MS = 1_000;
 const DEADLINE_MS = 5_000;
 /** Cleanup may run after the deadline (bounded by its own budget); the machine is shared and slow at times. */
 const WALL_BOUND_MS = DEADLINE_MS + 5_000;
