@@ -111,13 +111,18 @@ async function execute(flags: CliFlags): Promise<number> {
 
   const controller = new AbortController();
   let interrupts = 0;
-  const onSigint = (): void => {
+  // SIGTERM (a cancelled CI job, docker stop) cleans up like Ctrl-C; the exit code says which signal it was.
+  let exitOnSignal = 130;
+  const onSigint = (signal: NodeJS.Signals): void => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (signal === 'SIGTERM') exitOnSignal = 143;
+    if (interrupts > 1) process.exit(exitOnSignal);
     controller.abort();
-    process.stderr.write('\nscim-check: interrupted; cleaning up what this run created (Ctrl-C again to quit at once)\n');
+    const what = signal === 'SIGTERM' ? 'terminated (SIGTERM); cleaning up what this run created (a second signal quits at once)' : 'interrupted; cleaning up what this run created (Ctrl-C again to quit at once)';
+    process.stderr.write(`\nscim-check: ${what}\n`);
   };
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
   options.signal = controller.signal;
 
   const spinner = await startSpinner();
@@ -132,8 +137,10 @@ async function execute(flags: CliFlags): Promise<number> {
   } finally {
     spinner?.stop();
     process.off('SIGINT', onSigint);
-    // Cleanup is over: a Ctrl-C while the reports are written quits with 130, not by the default signal death.
+    process.off('SIGTERM', onSigint);
+    // Cleanup is over: a signal while the reports are written quits with 130/143, not by the default signal death.
     process.on('SIGINT', () => process.exit(130));
+    process.on('SIGTERM', () => process.exit(143));
   }
 
   if (result.fatal) {
@@ -159,7 +166,7 @@ async function execute(flags: CliFlags): Promise<number> {
     process.stderr.write(`scim-check: cannot write the report: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
     return 2;
   }
-  return result.interrupted || interrupts > 0 ? 130 : result.exitCode;
+  return result.interrupted || interrupts > 0 ? exitOnSignal : result.exitCode;
 }
 
 export function registerRun(program: Command): void {
