@@ -120,6 +120,19 @@ describe('no leftovers, nothing else touched', () => {
     await expectPristine(server, before);
   });
 
+  it('after SIGTERM (a cancelled CI job, docker stop) mid-suite: cleans up the same way, exit 143', async () => {
+    const { server, before } = await reference();
+    const hold = holdAnswers(isCreate('Groups'));
+    const p = await proxy(server, { after: hold.after });
+    const { child, done } = startCli(['--url', p.url, '--token', TOKEN, '--suite', 'okta-users', '--suite', 'okta-groups']);
+    await waitFor(() => hold.held.length > 0, 'the run to create a group');
+    child.kill('SIGTERM');
+    const outcome = await done;
+    expect(outcome.code).toBe(143);
+    expect(outcome.stderr).toContain('terminated (SIGTERM); cleaning up');
+    await expectPristine(server, before);
+  });
+
   it('after Ctrl-C during cleanup itself: still exit 130, and cleanup still finishes', async () => {
     const { server, before } = await reference();
     const hold = holdAnswers((r) => r.method === 'DELETE');
