@@ -6,12 +6,7 @@ import { operationLatencies } from './html/latency.js';
 import { html, trusted, type SafeHtml } from './html/markup.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
-
-/** The suite whose checks mirror Okta's SCIM 2.0 SPEC test, the one an OIN submission must pass. */
-export const OIN_SUITE_ID = 'okta-spec';
-
-/** Statuses that would not stop an OIN submission (warnings come from checks Okta marks optional). */
-const OIN_PASSING: ReadonlySet<CheckStatus> = new Set<CheckStatus>(['passed', 'warning']);
+import { OIN_PASSING, OIN_SUITE_ID, oinSteps } from './failure-text.js';
 
 const COUNT_KEYS: { key: keyof RunResult['counts']; status: CheckStatus }[] = [
   { key: 'passed', status: 'passed' },
@@ -74,17 +69,23 @@ function breakdown(checks: readonly CheckResult[]): string {
 
 function oinSection(result: RunResult): SafeHtml {
   const suiteIndex = result.suites.findIndex((s) => s.id === OIN_SUITE_ID);
-  const suite = result.suites[suiteIndex];
+  const steps = oinSteps(result);
   const heading = html`<h2 id="oin">OIN readiness</h2>`;
-  if (!suite) {
+  if (!steps || suiteIndex < 0) {
     return html`${heading}<p class="muted">The ${OIN_SUITE_ID} suite (Okta's SCIM 2.0 SPEC test steps) was not part of this run; run it with <code>--suite ${OIN_SUITE_ID}</code> to see whether an OIN submission would pass.</p>`;
   }
-  const blocking = suite.checks.filter((c) => !OIN_PASSING.has(c.status));
-  const ready = suite.checks.length > 0 && blocking.length === 0;
+  const checks = result.suites[suiteIndex]!.checks;
+  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status)).map((s) => s.check);
+  const ready = steps.length > 0 && blocking.length === 0;
   const summary = ready
-    ? `All ${suite.checks.length} steps of Okta's SPEC test pass: an OIN submission would pass this test.`
-    : `${blocking.length} of ${suite.checks.length} steps of Okta's SPEC test did not pass (${breakdown(blocking)}): an OIN submission would fail.`;
-  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${suite.checks.map((check, i) => html`<tr class="oin-step" data-status="${check.status}"><td class="step">${i + 1}</td><td><a href="#${checkAnchor(suiteIndex, i)}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`)}</tbody></table>`;
+    ? `All ${steps.length} steps of Okta's SPEC test pass: an OIN submission would pass this test.`
+    : `${blocking.length} of ${steps.length} steps of Okta's SPEC test did not pass (${breakdown(blocking)}): an OIN submission would fail.`;
+  // Rows in Okta's step order; each links to the check's own block (anchored by its place in the suite).
+  const rows = steps.map(
+    ({ step, check }) =>
+      html`<tr class="oin-step" data-status="${check.status}"><td class="step">${step === undefined ? '–' : String(step)}</td><td><a href="#${checkAnchor(suiteIndex, checks.indexOf(check))}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`,
+  );
+  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function latencySection(result: RunResult): SafeHtml {

@@ -1,5 +1,6 @@
 import type { Exchange } from '../client/exchange.js';
 import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+import { OIN_PASSING, oinSteps } from './failure-text.js';
 
 /** Colouring functions; identity when colour is off (the CLI builds them from chalk only on a colour terminal). */
 export interface Paint {
@@ -121,6 +122,22 @@ function renderCleanup(result: RunResult, paint: Paint): string[] {
   return lines;
 }
 
+/**
+ * One compact line of Okta's SPEC-test steps in Okta's order ("1 ✓ 2 ✓ … 9 ✗ …") with the verdict, so a developer
+ * sees at a glance whether an OIN submission would pass. Nothing when the run did not include okta-spec.
+ */
+function renderOinReadiness(result: RunResult, paint: Paint): string[] {
+  const steps = oinSteps(result);
+  if (!steps || steps.length === 0) return [];
+  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status));
+  const marks = steps.map(({ step, check }) => `${step ?? '·'} ${colourFor(check.status, paint)(SYMBOL[check.status])}`).join('  ');
+  const verdict =
+    blocking.length === 0
+      ? paint.pass(`all ${steps.length} checks of Okta's SPEC test pass: an OIN submission would pass this test`)
+      : paint.fail(`${blocking.length} of ${steps.length} checks of Okta's SPEC test do not pass: an OIN submission would fail`);
+  return [`${paint.bold('OIN readiness')}  ${verdict}`, `  ${marks}`, ''];
+}
+
 /** The last line of every pretty report, exactly "N passed, N failed, N skipped". */
 export function summaryLine(result: RunResult): string {
   const c = result.counts;
@@ -150,6 +167,7 @@ export function renderPretty(result: RunResult, options: PrettyOptions = {}): st
     }
   }
   out.push('');
+  out.push(...renderOinReadiness(result, paint));
   const cleanup = renderCleanup(result, paint);
   if (cleanup.length) out.push(...cleanup, '');
   for (const note of result.notes ?? []) out.push(paint.dim(`Note: ${note}`));

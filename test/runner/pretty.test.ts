@@ -36,6 +36,13 @@ describe('pretty reporter', () => {
     expect(text).not.toContain(fake.token);
   });
 
+  it('shows OIN readiness: the SPEC-test steps in Okta order with the verdict', () => {
+    const text = renderPretty(failing, { paint: NO_PAINT });
+    expect(text).toContain("OIN readiness  1 of 13 checks of Okta's SPEC test do not pass: an OIN submission would fail");
+    // The setup check (no Okta step) keeps its place as "·"; step 9 (the ALL-CAPS filter) is the failing one.
+    expect(text).toContain('  · ✓  1 ✓  2 ✓  3 ✓  4 ✓  5 ✓  6 ✓  7 ✓  8 ✓  9 ✗  10 ✓  11 ✓  12 ✓\n');
+  });
+
   it('shows skip reasons, kept resources, and every exchange with --verbose', async () => {
     const skipped = await run({ url: fake.url, token: fake.token, suites: ['okta-spec'], readOnly: true, keep: true });
     const text = renderPretty(skipped, { verbose: true });
