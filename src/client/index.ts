@@ -5,7 +5,7 @@
  * Choices a reader of a transcript should know:
  * - `send` never throws: every failure is `exchange.error` ({code, message}, one line; codes listed in
  *   transport-errors.ts plus DEADLINE_EXCEEDED, TIMEOUT, BODY_STALLED, BODY_TOO_LARGE, CLIENT_CLOSED, INVALID_URL,
- *   AUTH_TOKEN_FAILED, REDIRECT_LOOP, TOO_MANY_REDIRECTS, REDIRECT_INVALID, REDIRECT_WITHOUT_LOCATION).
+ *   DOT_SEGMENT (a path with a "." or ".." segment is refused, never normalised), AUTH_TOKEN_FAILED, REDIRECT_LOOP, TOO_MANY_REDIRECTS, REDIRECT_INVALID, REDIRECT_WITHOUT_LOCATION).
  *   Invalid JSON is not an error: `response.body` holds the text, `json` stays undefined, `jsonError` says why.
  * - Redirects are followed (up to `maxRedirects`); to another origin (scheme, host or port differ) they are
  *   followed WITHOUT Authorization, cookies or the configured extra headers, and a note says so. The record's
@@ -117,6 +117,15 @@ function normalizedBase(baseUrl: string): URL {
   const base = new URL(baseUrl);
   if (!base.pathname.endsWith('/')) base.pathname += '/';
   return base;
+}
+
+/**
+ * A "." or ".." segment (also spelt %2e) in the path: URL parsing would silently turn "/Users/.." into the base
+ * path itself, so a server answering with id ".." could make a DELETE meant for one user hit "/scim/v2/".
+ */
+function hasDotSegment(target: string): boolean {
+  const path = target.replace(/^https?:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] ?? '';
+  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
 }
 
 function resolveUrl(base: URL, target: string): URL {
@@ -256,6 +265,9 @@ export function createClient(options: ClientOptions): ScimClient {
       return exchange;
     };
 
+    if (hasDotSegment(request.url)) {
+      return finish(request.url, { error: { code: 'DOT_SEGMENT', message: `refused to send ${method} ${request.url}: a "." or ".." path segment would address another resource` } });
+    }
     let url: URL;
     try {
       url = resolveUrl(base, request.url);
