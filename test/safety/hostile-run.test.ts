@@ -254,6 +254,28 @@ describe('Ctrl-C while the first request hangs', () => {
   });
 });
 
+describe('ids that are path tricks', () => {
+  it('a server answering creates with id "." or "..": no request ever reaches the collection or the base path', async () => {
+    const ids = ['.', '..'];
+    let created = 0;
+    const server = await scriptedServer(async (request) => {
+      if (request.method === 'POST' && /\/(Users|Groups)$/.test(request.path) && request.body.startsWith('{')) {
+        const sent = JSON.parse(request.body) as Record<string, unknown>;
+        return { status: 201, headers: { 'content-type': 'application/scim+json' }, body: JSON.stringify({ ...sent, id: ids[created++ % 2], meta: { resourceType: 'User' } }) };
+      }
+      return plausibleScim(request);
+    });
+    const result = await run({ url: server.baseUrl, token: TOKEN, timeoutMs: TIMEOUT_MS, deadlineMs: DEADLINE_MS, suites: ['all'] });
+    expect(created).toBeGreaterThan(2);
+    const writes = server.seen.filter((r) => r.method !== 'GET' && r.method !== 'POST');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const write of writes) expect(`${write.method} ${write.path}`).not.toMatch(/^\w+ \/scim\/v2\/?(Users\/?|Groups\/?)?(\?.*)?$/);
+    // What cleanup could not address is reported, not sent somewhere else.
+    expect(result.cleanup.left.length).toBeGreaterThan(0);
+    for (const left of result.cleanup.left) expect(left.reason).toContain('path segment would address another resource');
+  });
+});
+
 describe('labels: a correct server whose answers carry a wrong or no Content-Type', () => {
   it.each([
     ['text/html; charset=utf-8', /"actual":"text\/html; charset=utf-8"/],
@@ -301,11 +323,14 @@ async function startScripted(respond: (request: IncomingProbe, index: number) =>
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
       const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers, body: Buffer.concat(chunks).toString('utf8') };
       seen.push(request);
-      void respond(request, seen.length - 1).then((answer) => {
-        if (!answer || res.destroyed) return; // never answers
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end(answer.body);
-      });
+      void respond(request, seen.length - 1).then(
+        (answer) => {
+          if (!answer || res.destroyed) return; // never answers
+          res.writeHead(answer.status, answer.headers ?? {});
+          res.end(answer.body);
+        },
+        () => res.destroy(),
+      );
     });
   });
   server.on('connection', (socket) => socket.on('error', () => undefined));
