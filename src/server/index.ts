@@ -19,6 +19,7 @@ import { createListener, onClientError } from './http.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { loadSeed, readSeedFile, type SeedData } from './seed.js';
 import { ScimStore } from './store.js';
+import { uniqueKeys } from './uniqueness.js';
 
 export { allFaults, resolveFaults, UnknownFaultError } from './faults/index.js';
 export type { Fault, FaultApi, BehaviourFlags } from './faults/index.js';
@@ -101,11 +102,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Read the seed before opening the port, so a bad file fails fast with nothing to clean up.
   const seedData = seed === 'none' ? undefined : readSeedFile(seed);
 
-  const store = new ScimStore({ userNameCaseExact: flags.userNameCaseExact === true });
+  const models = { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() };
+  const store = new ScimStore({
+    userNameCaseExact: flags.userNameCaseExact === true,
+    userUniqueKeys: uniqueKeys(models.Users, ['userName']),
+    groupUniqueKeys: uniqueKeys(models.Groups, ['displayName']),
+  });
   const ctx: ServerContext = {
     store,
     url: '',
-    models: { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() },
+    models,
     maxResults,
     largeGroupMembers: 1000,
   };

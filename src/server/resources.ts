@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { compileProjection, type Projection } from '../core/projection.js';
-import { applyOperations, applyPatch, filterEqualityValues, normalizeOperations, type NormalizedOperation } from '../core/patch/index.js';
+import { applyOperations, applyPatch, enforceImmutable, filterEqualityValues, normalizeOperations, type NormalizedOperation } from '../core/patch/index.js';
 import { jsonEqual } from '../core/patch/equal.js';
 import { inOperation } from '../core/patch/normalize.js';
 import { isPlainObject } from '../core/patch/values.js';
@@ -129,13 +129,20 @@ function touch(ctx: ServerContext, entry: GroupEntry): void {
 
 function checkUnique(ctx: ServerContext, endpoint: ResourceEndpoint, attrs: ScimResource, self?: Entry): void {
   const t = table(ctx, endpoint);
+  const kind = endpoint === 'Users' ? 'User' : 'Group';
+  const conflict = (what: string): ScimError => new ScimError(409, `A ${kind} with ${what} already exists.`, 'uniqueness');
   const key = t.keyFor(attrs);
-  if (key === undefined || (self && key === t.keyFor(self.resource))) return; // unchanged: still its own
-  const holder = t.getByKeyValue(key);
-  if (holder && holder !== self) {
-    const what = endpoint === 'Users' ? `userName ${quoted(attrs['userName'])}` : `displayName ${quoted(attrs['displayName'])}`;
-    throw new ScimError(409, `A ${endpoint === 'Users' ? 'User' : 'Group'} with ${what} already exists.`, 'uniqueness');
+  // An unchanged key is still its own.
+  if (key !== undefined && !(self && key === t.keyFor(self.resource))) {
+    const holder = t.getByKeyValue(key);
+    if (holder && holder !== self) throw conflict(endpoint === 'Users' ? `userName ${quoted(attrs['userName'])}` : `displayName ${quoted(attrs['displayName'])}`);
   }
+  t.uniqueKeys.forEach((unique, i) => {
+    const value = unique.keyOf(attrs);
+    if (value === undefined || (self && value === unique.keyOf(self.resource))) return;
+    const holder = t.getByUnique(i, value);
+    if (holder && holder !== self) throw conflict(`the same ${unique.label}`);
+  });
 }
 
 /** Validates member references: each must name an existing User or Group (not the group itself). */
@@ -211,6 +218,8 @@ export function replaceResource(ctx: ServerContext, endpoint: ResourceEndpoint, 
   const entry = findEntry(ctx, endpoint, id);
   checkIfMatch(req, entry);
   const attrs = readResource(requireBody(req), model);
+  // RFC 7644 §3.5.1: an immutable value already set must be matched; one the body leaves out is kept.
+  enforceImmutable(model, entry.resource, attrs, true);
   checkUnique(ctx, endpoint, attrs, entry);
   if (endpoint === 'Groups') {
     const members = resolveMembers(ctx, id, attrs['members']);

@@ -1,5 +1,6 @@
 import type { ScimResource } from '../core/schema/types.js';
 import { ResourceTable, type Entry } from './table.js';
+import type { UniqueKey } from './uniqueness.js';
 
 export type MemberType = 'User' | 'Group';
 
@@ -11,6 +12,9 @@ export interface GroupEntry extends Entry {
 export interface StoreOptions {
   /** Fault switch: compare userName case-sensitively (a correct server folds case, RFC 7643 caseExact=false). */
   userNameCaseExact?: boolean;
+  /** Further unique attributes of Users and Groups (custom extensions), each indexed (src/server/uniqueness.ts). */
+  userUniqueKeys?: readonly UniqueKey[];
+  groupUniqueKeys?: readonly UniqueKey[];
 }
 
 const folded = (value: unknown): string | undefined => (typeof value === 'string' ? value.toLowerCase() : undefined);
@@ -21,7 +25,7 @@ const folded = (value: unknown): string | undefined => (typeof value === 'string
  */
 export class ScimStore {
   readonly users: ResourceTable;
-  readonly groups = new ResourceTable<GroupEntry>((g) => folded(g['displayName']));
+  readonly groups: ResourceTable<GroupEntry>;
   /** member id (user or group) → ids of the groups it is a direct member of. */
   private readonly memberOf = new Map<string, Set<string>>();
   private revision = 0;
@@ -31,7 +35,9 @@ export class ScimStore {
       options.userNameCaseExact
         ? (u) => (typeof u['userName'] === 'string' ? u['userName'] : undefined)
         : (u) => folded(u['userName']),
+      options.userUniqueKeys,
     );
+    this.groups = new ResourceTable<GroupEntry>((g) => folded(g['displayName']), options.groupUniqueKeys);
   }
 
   /** A new version tag; unique across all resources of this store. */

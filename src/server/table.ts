@@ -1,5 +1,6 @@
 import type { ScimResource } from '../core/schema/types.js';
 import { markImmutable } from './serialize.js';
+import type { UniqueKey } from './uniqueness.js';
 
 /**
  * One stored resource. `resource` is the stored representation: never modified in place (a write stores a new
@@ -21,11 +22,21 @@ export class ResourceTable<E extends Entry = Entry> {
   private readonly byId = new Map<string, E>();
   private readonly byKey = new Map<string, E>();
   private readonly byExternalId = new Map<string, Set<E>>();
+  /** One index per further unique attribute (`uniqueKeys`), in the same order. */
+  private readonly byUnique: Map<string, E>[];
   private order: (E | undefined)[] = [];
   private holes = 0;
 
-  /** `keyOf` returns the unique key (already case-folded as the uniqueness rule requires), or undefined. */
-  constructor(private readonly keyOf: (resource: ScimResource) => string | undefined) {}
+  /**
+   * `keyOf` returns the unique key (already case-folded as the uniqueness rule requires), or undefined;
+   * `uniqueKeys` are the schema's other unique attributes (custom extensions), each indexed the same way.
+   */
+  constructor(
+    private readonly keyOf: (resource: ScimResource) => string | undefined,
+    readonly uniqueKeys: readonly UniqueKey[] = [],
+  ) {
+    this.byUnique = uniqueKeys.map(() => new Map());
+  }
 
   get size(): number {
     return this.byId.size;
@@ -45,6 +56,11 @@ export class ResourceTable<E extends Entry = Entry> {
     return this.byKey.get(key);
   }
 
+  /** The entry holding the folded value `key` of `uniqueKeys[index]`. */
+  getByUnique(index: number, key: string): E | undefined {
+    return this.byUnique[index]?.get(key);
+  }
+
   getByExternalId(externalId: string): Iterable<E> {
     return this.byExternalId.get(externalId) ?? [];
   }
@@ -62,7 +78,11 @@ export class ResourceTable<E extends Entry = Entry> {
     markImmutable(resource);
     const previous = entry.resource;
     // Most updates (deactivation, profile pushes) keep the indexed values: then the indexes stay as they are.
-    if (this.keyOf(previous) === this.keyOf(resource) && previous['externalId'] === resource['externalId']) {
+    if (
+      this.keyOf(previous) === this.keyOf(resource) &&
+      previous['externalId'] === resource['externalId'] &&
+      this.uniqueKeys.every((u) => u.keyOf(previous) === u.keyOf(resource))
+    ) {
       entry.resource = resource;
       return;
     }
@@ -109,6 +129,10 @@ export class ResourceTable<E extends Entry = Entry> {
   private indexKeys(entry: E): void {
     const key = this.keyOf(entry.resource);
     if (key !== undefined) this.byKey.set(key, entry);
+    this.uniqueKeys.forEach((u, i) => {
+      const value = u.keyOf(entry.resource);
+      if (value !== undefined) this.byUnique[i]!.set(value, entry);
+    });
     const externalId = entry.resource['externalId'];
     if (typeof externalId === 'string') {
       let set = this.byExternalId.get(externalId);
@@ -120,6 +144,10 @@ export class ResourceTable<E extends Entry = Entry> {
   private unindexKeys(entry: E): void {
     const key = this.keyOf(entry.resource);
     if (key !== undefined && this.byKey.get(key) === entry) this.byKey.delete(key);
+    this.uniqueKeys.forEach((u, i) => {
+      const value = u.keyOf(entry.resource);
+      if (value !== undefined && this.byUnique[i]!.get(value) === entry) this.byUnique[i]!.delete(value);
+    });
     const externalId = entry.resource['externalId'];
     if (typeof externalId === 'string') {
       const set = this.byExternalId.get(externalId);

@@ -7,6 +7,7 @@ import { badRequest } from '../scim-error.js';
 import { type ResourceModel, findAttr } from '../schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../schema/types.js';
 import { jsonEqual } from './equal.js';
+import { enforceImmutable, hasImmutable } from './immutable.js';
 import { ElementIndex, addElements, assertRemovable, assertWritable, enforceSinglePrimary, mergeComplex, own } from './multi-valued.js';
 import { inOperation } from './normalize.js';
 import type { NormalizedOperation, PatchOptions, PatchResult, PatchTarget } from './types.js';
@@ -23,6 +24,9 @@ export function applyOperations(
 ): PatchResult {
   const draft = structuredClone(resource);
   for (const op of operations) inOperation(op.index, () => applyOne(draft, op, options));
+  // Whatever path the operations took (a whole list replaced, an element replaced through a filter), an
+  // immutable value that was set must come out unchanged.
+  if (hasImmutable(model)) enforceImmutable(model, resource, draft, false);
   syncExtensions(resource, draft, model);
   return { resource: draft, changed: !jsonEqual(resource, draft) };
 }

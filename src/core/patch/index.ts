@@ -16,6 +16,7 @@ export { applyOperations } from './apply.js';
 export { PATCH_LIMITS, normalizeOperations } from './normalize.js';
 export { filterEqualityValues } from './filter-terms.js';
 export { sameElement } from './multi-valued.js';
+export { enforceImmutable } from './immutable.js';
 
 /**
  * Applies a PatchOp request body's `Operations` (RFC 7644 §3.5.2) to a copy of `resource`, atomically.
