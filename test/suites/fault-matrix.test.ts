@@ -6,6 +6,7 @@ import { allFaults } from '../../src/server/faults/index.js';
 import { oktaFaults } from '../../src/server/faults/catalog-okta.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
 import { makeThrowawayCertificate } from './tls-fixture.js';
+import { inPool } from '../helpers/pool.js';
 
 /**
  * The fault matrix: every fault mode of the reference server is run against the default suites (both Okta app
@@ -90,20 +91,6 @@ function checksOf(suites: SuiteFile[], variant: Variant): string[] {
 
 const allChecks = (result: RunResult): CheckResult[] => result.suites.flatMap((s) => s.checks);
 const failedIds = (result: RunResult): string[] => allChecks(result).filter((c) => c.status === 'failed').map((c) => c.id);
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
 
 const runAgainst = (faults: string[], variant: Variant): Promise<RunResult> =>
   run({ suites: DEFAULT_SUITES, oktaApp: variant, server: { faults, quiet: true } });

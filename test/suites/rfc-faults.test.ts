@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { run, type CheckResult, type RunResult } from '../../src/index.js';
 import { rfcFaults } from '../../src/server/faults/catalog-rfc.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
+import { inPool } from '../helpers/pool.js';
 
 /**
  * The rfc suite's fault matrix: the suite runs against the reference server broken by each rfc fault (and the
@@ -93,19 +94,6 @@ const NOT_ADVERTISED = { 'rfc/bulk-create': 'bulk.supported is false', 'rfc/chan
 const rfcChecks = (result: RunResult): CheckResult[] => result.suites.filter((s) => s.id === 'rfc').flatMap((s) => s.checks);
 const failedIds = (result: RunResult): string[] => rfcChecks(result).filter((c) => c.status === 'failed').map((c) => c.id.slice(4));
 const check = (result: RunResult, id: string): CheckResult => rfcChecks(result).find((c) => c.id === `rfc/${id}`)!;
-
-async function inPool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
 
 const runWith = (faults: string[], strict = false): Promise<RunResult> => run({ suites: ['rfc'], strict, server: { faults, quiet: true } });
 
