@@ -113,9 +113,13 @@ export function attributeValue(def: AttributeDef, raw: unknown): unknown {
   }
   // Entra clears the manager by sending an empty string for the whole complex value.
   if (def.type === 'complex' && raw === '') return null;
-  if (Array.isArray(raw)) {
-    if (raw.length !== 1) throw invalid(def, 'a single value', raw);
-    return attributeValue(def, raw[0]);
+  // One level only, and without recursion: a client value nested 50,000 arrays deep must get a 400, not overflow the stack.
+  let value = raw;
+  if (Array.isArray(value)) {
+    if (value.length !== 1 || Array.isArray(value[0])) throw invalid(def, 'a single value', raw);
+    value = value[0];
+    if (value === null) return null;
+    if (def.type === 'complex' && value === '') return null;
   }
-  return singleValue(def, raw);
+  return singleValue(def, value);
 }
