@@ -1,69 +1,18 @@
 // Transport options end to end through the built CLI: --proxy and HTTPS_PROXY/NO_PROXY (a CONNECT/forward proxy
 // on loopback that counts what went through it), --ca with a throwaway CA generated at test time, --insecure.
-import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { tlsMaterial } from '../client/tls-material.js';
+import { startProxy, type CountingProxy } from '../helpers/proxy.js';
 import { assertBuilt, cli } from './spawn-cli.js';
 
 const TOKEN = 'proxy-test-token-4b1d';
 const PROXY_PASSWORD = 'pr0xy-Pa55-w0rd';
 /** No proxy from the machine running the tests leaks into a run unless a test sets one. */
 const NO_PROXY_ENV = { HTTPS_PROXY: undefined, https_proxy: undefined, HTTP_PROXY: undefined, http_proxy: undefined, NO_PROXY: undefined, no_proxy: undefined };
-
-interface CountingProxy {
-  url: string;
-  /** CONNECT targets (host:port), one per tunnel opened. */
-  tunnels: string[];
-  /** Absolute-form requests forwarded without a tunnel (plain-HTTP proxying). */
-  forwarded: string[];
-  proxyAuthorization: (string | undefined)[];
-  close(): Promise<void>;
-}
-
-/** An HTTP proxy on loopback: CONNECT tunnels and absolute-form forwarding, recording what went through. */
-async function startProxy(): Promise<CountingProxy> {
-  const state = { tunnels: [] as string[], forwarded: [] as string[], proxyAuthorization: [] as (string | undefined)[] };
-  const proxy = http.createServer((req, res) => {
-    state.forwarded.push(`${req.method} ${req.url}`);
-    state.proxyAuthorization.push(req.headers['proxy-authorization']);
-    const { ['proxy-authorization']: _, ...headers } = req.headers;
-    const upstream = http.request(req.url ?? '', { method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-    state.tunnels.push(req.url ?? '');
-    state.proxyAuthorization.push(req.headers['proxy-authorization']);
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(socket);
-      socket.pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  proxy.listen(0, '127.0.0.1');
-  await once(proxy, 'listening');
-  return {
-    url: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`,
-    ...state,
-    close: async () => {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
-    },
-  };
-}
 
 let httpsServer: RunningServer;
 let httpServer: RunningServer;
@@ -87,11 +36,7 @@ afterAll(async () => {
   await httpsServer.close();
   await httpServer.close();
 });
-beforeEach(() => {
-  proxy.tunnels.length = 0;
-  proxy.forwarded.length = 0;
-  proxy.proxyAuthorization.length = 0;
-});
+beforeEach(() => proxy.clear());
 
 const target = (server: RunningServer): string[] => ['--url', server.url, '--token', TOKEN, '--suite', 'okta-spec'];
 const hostOf = (server: RunningServer): string => new URL(server.url).host;

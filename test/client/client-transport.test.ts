@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createClient, type ClientOptions } from '../../src/client/index.js';
 import { hostileServer, type RunningHostile } from './hostile-servers.js';
 import { tlsMaterial, type KeyPair } from './tls-material.js';
+import { startProxy, type CountingProxy } from '../helpers/proxy.js';
 
 const TOKEN = 'transport-Secret-T0ken';
 const cleanups: (() => Promise<void>)[] = [];
@@ -162,31 +163,11 @@ describe('TLS', () => {
 });
 
 describe('proxies', () => {
-  /** A CONNECT proxy that records the tunnels it opened and the Proxy-Authorization it was given. */
-  async function connectProxy(): Promise<{ url: string; tunnels: string[]; auth: (string | undefined)[] }> {
-    const tunnels: string[] = [];
-    const auth: (string | undefined)[] = [];
-    const proxy = http.createServer((_req, res) => res.writeHead(405).end());
-    proxy.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
-      tunnels.push(req.url ?? '');
-      auth.push(req.headers['proxy-authorization']);
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = net.connect(Number(port), host, () => {
-        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(socket);
-        socket.pipe(upstream);
-      });
-      upstream.on('error', () => socket.destroy());
-      socket.on('error', () => upstream.destroy());
-    });
-    proxy.listen(0, '127.0.0.1');
-    await once(proxy, 'listening');
-    cleanups.push(async () => {
-      proxy.closeAllConnections();
-      await new Promise((resolve) => proxy.close(resolve));
-    });
-    return { url: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, tunnels, auth };
+  /** A proxy closed after the file; with the client, every request (even to http://) goes through a CONNECT tunnel. */
+  async function connectProxy(): Promise<CountingProxy> {
+    const proxy = await startProxy();
+    cleanups.push(() => proxy.close());
+    return proxy;
   }
 
   it('tunnels through an explicit proxy, keeps TLS verification end to end, and redacts proxy credentials', async () => {
@@ -197,7 +178,8 @@ describe('proxies', () => {
     const ex = await c.send({ method: 'GET', url: '/Users' });
     expect(ex.response?.status).toBe(200);
     expect(proxy.tunnels).toEqual([new URL(target.url).host]);
-    expect(proxy.auth).toEqual([`Basic ${Buffer.from('squid:pr0xy-Pa55').toString('base64')}`]);
+    expect(proxy.forwarded).toEqual([]);
+    expect(proxy.proxyAuthorization).toEqual([`Basic ${Buffer.from('squid:pr0xy-Pa55').toString('base64')}`]);
     expect(c.redact(`via ${proxyUrl}`)).not.toContain('pr0xy-Pa55');
   });
 
@@ -209,6 +191,7 @@ describe('proxies', () => {
     const viaProxy = await client(target.url, { env }).send({ method: 'GET', url: '/Users' });
     expect(viaProxy.response?.status).toBe(200);
     expect(proxy.tunnels).toEqual([`127.0.0.1:${port}`]);
+    expect(proxy.forwarded).toEqual([]);
     const direct = await client(`http://localhost:${port}/scim/v2`, { env }).send({ method: 'GET', url: '/Users' });
     expect(direct.response?.status).toBe(200);
     expect(proxy.tunnels).toHaveLength(1);

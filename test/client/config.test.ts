@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ClientConfigError, createClient, REDACTED, type ClientOptions } from '../../src/client/index.js';
 import { tlsMaterial } from './tls-material.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const valid: ClientOptions = { baseUrl: 'https://scim.example/scim/v2', auth: { kind: 'bearer', token: 'tok-12345' } };
 
-function configError(options: Partial<ClientOptions>): string {
-  try {
-    createClient({ ...valid, ...options });
-  } catch (error) {
-    expect(error).toBeInstanceOf(ClientConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('createClient accepted the options');
-}
+const configError = (options: Partial<ClientOptions>): string => thrownBy(() => createClient({ ...valid, ...options }), ClientConfigError).message;
 
 describe('client options are checked up front', () => {
   it('rejects unusable values with one clear message each', () => {

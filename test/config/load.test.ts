@@ -3,21 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_FILE_NAME, ConfigIssuesError, OPTION_SPECS, loadConfig, parseConfigText, resolveOptions, starterConfig, validateConfigData } from '../../src/config/index.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 let dir: string;
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'scim-check-config-'));
 });
 
-function issuesOf(fn: () => unknown): { where: string; message: string }[] {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigIssuesError);
-    return (err as ConfigIssuesError).issues;
-  }
-  throw new Error('expected a config error');
-}
+const issuesOf = (fn: () => unknown): { where: string; message: string }[] => thrownBy(fn, ConfigIssuesError).issues;
 
 describe('loadConfig', () => {
   it('uses scim-check.config.json in the working directory when present, and nothing otherwise', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigIssuesError, DEFAULTS, resolveOptions, type LoadedConfig, type ResolveInput } from '../../src/config/index.js';
 import { ConfigError } from '../../src/runner/errors.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const REPORTERS = ['pretty', 'json', 'junit', 'markdown', 'html'];
 const file = (data: LoadedConfig['data']): LoadedConfig => ({ path: '/project/ci/scim-check.config.json', label: 'scim-check.config.json', data });
@@ -9,14 +10,9 @@ const resolve = (input: ResolveInput) => resolveOptions({ reporterNames: REPORTE
 
 /** The issues of a resolve that must fail. */
 function issuesOf(input: ResolveInput): { where: string; message: string }[] {
-  try {
-    resolve(input);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigIssuesError);
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as ConfigIssuesError).issues;
-  }
-  throw new Error('expected the options to be rejected');
+  const error = thrownBy(() => resolve(input), ConfigIssuesError);
+  expect(error).toBeInstanceOf(ConfigError);
+  return error.issues;
 }
 
 describe('resolveOptions', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FILTER_LIMITS, parseAttrPath, parseFilter, parsePatchPath, stringifyFilter } from '../../src/core/filter/index.js';
 import type { AttrPath, CompareOp, Filter, FilterValue } from '../../src/core/filter/index.js';
 import { ScimError } from '../../src/core/scim-error.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -23,15 +24,7 @@ const or = (left: Filter, right: Filter): Filter => ({ kind: 'or', left, right }
 const not = (filter: Filter): Filter => ({ kind: 'not', filter });
 const vp = (path: string, filter: Filter): Filter => ({ kind: 'valuePath', path: p(path), filter });
 
-function parseError(text: string): ScimError {
-  try {
-    parseFilter(text);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ScimError);
-    return e as ScimError;
-  }
-  throw new Error(`expected ${JSON.stringify(text)} to be rejected`);
-}
+const parseError = (text: string): ScimError => thrownBy(() => parseFilter(text), ScimError);
 
 describe('parseFilter: the 26 valid reference cases mean what they say', () => {
   const cases: [id: string, text: string, meaning: Filter][] = [

@@ -9,6 +9,7 @@ import type { CheckResult, RunResult } from '../../src/runner/results.js';
 import { run } from '../../src/runner/run.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { startFront, type Front } from '../api/scim-front.js';
+import { thrownBy } from '../helpers/thrown.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const EXAMPLE = join(ROOT, 'fixtures/mapping-example.json');
@@ -21,15 +22,7 @@ const check = (result: RunResult, id: string): CheckResult => checksOf(result).f
 const sentBody = (c: CheckResult, method: string): Record<string, unknown> => JSON.parse(c.exchanges.find((e) => e.request.method === method)!.request.body!) as Record<string, unknown>;
 
 /** The message of the ConfigError that parsing `text` throws. */
-function problem(text: string): string {
-  try {
-    parseMapping(text, 'm.json');
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected the mapping to be refused');
-}
+const problem = (text: string): string => thrownBy(() => parseMapping(text, 'm.json'), ConfigError).message;
 
 describe('mapping file', () => {
   it('the shipped example is valid: create and update sets, update defaulting to the create set', () => {

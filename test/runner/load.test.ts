@@ -6,6 +6,7 @@ import { ConfigError } from '../../src/runner/errors.js';
 import { builtInSuiteIds, builtInSuitesDir, loadSuiteFile, resolveSuites, suiteValidator } from '../../src/runner/load.js';
 import { checkSelector } from '../../src/runner/select.js';
 import { compilePattern } from '../../src/runner/assert.js';
+import { rejectionOf } from '../helpers/thrown.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scim-check-load-'));
 let n = 0;
@@ -25,15 +26,7 @@ const check = (id: string, extra: Record<string, unknown> = {}): Record<string, 
 });
 const suite = (id: string, checks: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> => ({ id, title: 't', description: 'd', source: 's', checks, ...extra });
 
-async function configError(names: string[]): Promise<string> {
-  try {
-    await resolveSuites(names);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
+const configError = async (names: string[]): Promise<string> => (await rejectionOf(resolveSuites(names), ConfigError)).message;
 
 describe('built-in suites', () => {
   it('every built-in suite file is valid against suite.schema.json, with valid selectors and patterns', async () => {
