@@ -30,11 +30,22 @@ describe('atomicity', () => {
     expect(user).toEqual(snapshot);
   });
 
-  it('never shares objects between the input and the result', () => {
+  it('copies on write: what an operation touched belongs to the result, what none touched is shared (never modified)', () => {
     const user = aUser();
-    const { resource } = applyPatch(user, [{ op: 'replace', path: 'nickName', value: 'B' }], users);
-    (resource.name as Record<string, unknown>).givenName = 'changed later';
-    expect((user.name as Record<string, unknown>).givenName).toBe('Barbara');
+    const ops = [
+      { op: 'replace', path: 'name.givenName', value: 'B' },
+      { op: 'add', path: 'emails', value: [{ value: 'new@example.com' }] },
+      { op: 'replace', path: `${ENT}:department`, value: 'D' },
+      { op: 'replace', path: 'addresses[type eq "home"].locality', value: 'L' },
+    ];
+    const { resource } = applyPatch(user, ops, users);
+    (resource.name as Record<string, unknown>).familyName = 'changed later';
+    (resource.emails as Record<string, unknown>[])[0]!.value = 'changed later';
+    (resource[ENT] as Record<string, unknown>).employeeNumber = 'changed later';
+    (resource.addresses as Record<string, unknown>[])[0]!.country = 'changed later';
+    expect(user).toEqual(aUser());
+    expect(resource.phoneNumbers).toBe(user.phoneNumbers);
+    expect(resource.meta).toBe(user.meta);
   });
 });
 

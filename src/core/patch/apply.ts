@@ -1,6 +1,8 @@
 /**
  * Applies NormalizedOperations to a copy of a resource (RFC 7644 §3.5.2.1–3). Every operation either
  * succeeds or throws a ScimError; since only the copy is touched, a failure leaves the input as it was.
+ * The copy is made on write: the result shares every value no operation touched with the input (so deactivating
+ * a user does not deep-copy the whole user); neither is ever modified in place afterwards by this engine.
  */
 import type { Filter } from '../filter/ast.js';
 import { badRequest } from '../scim-error.js';
@@ -16,45 +18,72 @@ import { type ComplexValue, compact, excerpt, isPlainObject, simpleValue } from 
 type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 type Holder = Record<string, unknown>;
 
+/**
+ * A copy-on-write copy of a resource: the top level is copied at once; an extension object, and an attribute's
+ * value, are copied only when an operation first reaches them, after which operations may change them in place.
+ */
+class Draft {
+  readonly resource: ScimResource;
+  /** Objects and arrays that belong to the draft (copies), as opposed to ones still shared with the input. */
+  private readonly owned = new Set<unknown>();
+
+  constructor(source: ScimResource) {
+    this.resource = { ...source };
+  }
+
+  /** The object an attribute is stored in: the resource itself, or its extension object (copied or created). */
+  holder(container: string | null): Holder {
+    if (container === null) return this.resource;
+    const existing = own(this.resource, container);
+    if (isPlainObject(existing) && this.owned.has(existing)) return existing;
+    const copy: Holder = isPlainObject(existing) ? { ...existing } : {};
+    this.owned.add(copy);
+    this.resource[container] = copy;
+    return copy;
+  }
+
+  /** Makes the value of `name` in `holder` the draft's own (deep) copy before an operation changes it in place. */
+  claim(holder: Holder, name: string): void {
+    const value = own(holder, name);
+    if (typeof value !== 'object' || value === null || this.owned.has(value)) return;
+    const copy = structuredClone(value);
+    this.owned.add(copy);
+    holder[name] = copy;
+  }
+}
+
 export function applyOperations(
   resource: ScimResource,
   operations: readonly NormalizedOperation[],
   model: ResourceModel,
   options: PatchOptions = {},
 ): PatchResult {
-  const draft = structuredClone(resource);
+  const draft = new Draft(resource);
   for (const op of operations) inOperation(op.index, () => applyOne(draft, op, options));
+  const out = draft.resource;
   // Whatever path the operations took (a whole list replaced, an element replaced through a filter), an
   // immutable value that was set must come out unchanged.
-  if (hasImmutable(model)) enforceImmutable(model, resource, draft, false);
-  syncExtensions(resource, draft, model);
-  return { resource: draft, changed: !jsonEqual(resource, draft) };
+  if (hasImmutable(model)) enforceImmutable(model, resource, out, false);
+  syncExtensions(resource, out, model);
+  // Untouched values are the input's own, so this compares only what the operations reached.
+  return { resource: out, changed: !jsonEqual(resource, out) };
 }
 
-function applyOne(draft: ScimResource, op: NormalizedOperation, options: PatchOptions): void {
+function applyOne(draft: Draft, op: NormalizedOperation, options: PatchOptions): void {
   const target = op.target;
   if (target.kind === 'extension') {
     // Only remove reaches here: normalization expands add/replace of an extension object per attribute.
-    const stored = own(draft, target.schema.id);
+    const stored = own(draft.resource, target.schema.id);
     if (stored === undefined) return;
     for (const def of target.schema.attributes) if (isPlainObject(stored) && own(stored, def.name) !== undefined) assertRemovable(def, stored[def.name]);
-    delete draft[target.schema.id];
+    delete draft.resource[target.schema.id];
     return;
   }
-  const holder = holderOf(draft, target.container);
+  const holder = draft.holder(target.container);
+  draft.claim(holder, target.def.name);
   if (target.filter) applyFiltered(holder, target, target.filter, op, options);
   else if (target.sub) applyToSub(holder, target, target.sub, op);
   else applyToWhole(holder, target.def, op);
-}
-
-/** The object an attribute is stored in: the resource itself, or its extension object (created on demand). */
-function holderOf(draft: ScimResource, container: string | null): Holder {
-  if (container === null) return draft;
-  const existing = own(draft, container);
-  if (isPlainObject(existing)) return existing;
-  const created: Holder = {};
-  draft[container] = created;
-  return created;
 }
 
 const listOf = (holder: Holder, def: AttributeDef): unknown[] => {
@@ -230,8 +259,9 @@ function syncExtensions(before: ScimResource, after: ScimResource, model: Resour
     const has = own(after, ext.id) !== undefined;
     const schemas = own(after, 'schemas');
     if (had === has || !Array.isArray(schemas)) continue;
+    // A new array: `schemas` may still be the input's.
     const at = schemas.findIndex((s) => typeof s === 'string' && s.toLowerCase() === ext.id.toLowerCase());
-    if (has && at < 0) schemas.push(ext.id);
-    if (!has && at >= 0) schemas.splice(at, 1);
+    if (has && at < 0) after['schemas'] = [...schemas, ext.id];
+    if (!has && at >= 0) after['schemas'] = schemas.filter((_, i) => i !== at);
   }
 }

@@ -20,7 +20,8 @@ export { enforceImmutable } from './immutable.js';
 
 /**
  * Applies a PatchOp request body's `Operations` (RFC 7644 §3.5.2) to a copy of `resource`, atomically.
- * Throws ScimError(400, invalidSyntax | invalidPath | noTarget | invalidValue | mutability). Never mutates input.
+ * Throws ScimError(400, invalidSyntax | invalidPath | noTarget | invalidValue | mutability). Never mutates input;
+ * the result shares the values no operation touched with it (treat both as read-only, as the server does).
  */
 export function applyPatch(resource: ScimResource, operations: unknown, model: ResourceModel, options: PatchOptions = {}): PatchResult {
   return applyOperations(resource, normalizeOperations(operations, model), model, options);
