@@ -14,10 +14,19 @@ export interface UnconfirmedCreate {
   name: string;
 }
 
+/** A create answered 2xx with a resource of another name than the one sent (perhaps one that existed before). */
+export interface ForeignAnswer {
+  resourceType: CleanableType;
+  id: string;
+  sentName: string;
+  answeredName: string;
+}
+
 /** The resources a run created, in creation order, so that cleanup can remove exactly those. */
 export class CleanupRegistry {
   private readonly entries = new Map<string, { resourceType: CleanableType; id: string }>();
   private readonly unconfirmed = new Map<string, UnconfirmedCreate>();
+  private readonly foreign = new Map<string, ForeignAnswer>();
 
   add(resourceType: CleanableType, id: string): void {
     this.entries.set(`${resourceType}/${id}`, { resourceType, id });
@@ -40,7 +49,7 @@ export class CleanupRegistry {
     try {
       data = JSON.parse(body ?? '');
     } catch {
-      return;
+      data = undefined;
     }
     // Bulk creates never reach the registry by id: each one is looked up (the check may have deleted it already).
     if (/^\/Bulk\/?$/i.test(endpointPath)) {
@@ -53,13 +62,43 @@ export class CleanupRegistry {
     }
     const resourceType = collectionAt(endpointPath);
     const response = exchange.response;
-    if (!resourceType || (response && !response.bodyTruncated && (response.status < 200 || response.status >= 300 || hasId(response.json)))) return;
+    if (!resourceType || (response && !response.bodyTruncated && (response.status < 200 || response.status >= 300))) return;
+    if (response && !response.bodyTruncated && hasId(response.json)) {
+      const answered = response.json as Record<string, unknown>;
+      const id = answered.id as string;
+      const sentName = nameIn(resourceType, data);
+      const answeredName = nameIn(resourceType, answered);
+      // An answer naming another resource (not ours by name or prefix) may be one that existed before the run:
+      // never delete it by that id; what we sent is looked up by name instead.
+      const lower = (text: string): string => text.toLowerCase();
+      if (sentName !== undefined && answeredName !== undefined && lower(answeredName) !== lower(sentName) && !lower(answeredName).startsWith(lower(prefix))) {
+        this.foreign.set(`${resourceType}/${id}`, { resourceType, id, sentName, answeredName });
+        this.noteName(resourceType, data, prefix);
+        return;
+      }
+      this.add(resourceType, id);
+      return;
+    }
     this.noteName(resourceType, data, prefix);
   }
 
+  /** Why a PUT/PATCH/DELETE to `endpointPath` must not be sent (it names a foreign answer), or undefined. */
+  refusal(method: string, endpointPath: string): string | undefined {
+    if (method !== 'PUT' && method !== 'PATCH' && method !== 'DELETE') return undefined;
+    const target = resourceAt(endpointPath);
+    const foreign = target && this.foreign.get(`${target.resourceType}/${target.id}`);
+    if (!foreign) return undefined;
+    return `not sent: the server answered the create of "${foreign.sentName}" with ${foreign.resourceType} ${foreign.id} named "${foreign.answeredName}", which may not be a resource this run made`;
+  }
+
+  /** Creates answered with a resource of another name, left alone (reported by cleanup). */
+  foreignAnswers(): ForeignAnswer[] {
+    return [...this.foreign.values()];
+  }
+
   private noteName(resourceType: CleanableType, data: unknown, prefix: string): void {
-    const name = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[NAME_ATTRIBUTE[resourceType]] : undefined;
-    if (typeof name !== 'string' || !name.toLowerCase().startsWith(prefix.toLowerCase())) return;
+    const name = nameIn(resourceType, data);
+    if (name === undefined || !name.toLowerCase().startsWith(prefix.toLowerCase())) return;
     this.unconfirmed.set(`${resourceType}/${name}`, { resourceType, name });
   }
 
@@ -70,6 +109,11 @@ export class CleanupRegistry {
   get size(): number {
     return this.entries.size + this.unconfirmed.size;
   }
+}
+
+function nameIn(resourceType: CleanableType, data: unknown): string | undefined {
+  const name = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)[NAME_ATTRIBUTE[resourceType]] : undefined;
+  return typeof name === 'string' ? name : undefined;
 }
 
 function hasId(json: unknown): boolean {
@@ -132,6 +176,15 @@ export async function cleanUp(
 ): Promise<CleanupResult> {
   const result: CleanupResult = { removed: [], left: [], kept: [] };
   const entries = registry.list();
+  for (const { resourceType, id, sentName, answeredName } of registry.foreignAnswers()) {
+    if (entries.some((e) => e.resourceType === resourceType && e.id === id)) continue; // also created under our name
+    result.left.push({
+      resourceType,
+      id,
+      reason: `the server answered the create of "${sentName}" with "${answeredName}"; not removed, as it may not be a resource this run made`,
+      howToRemove: `check ${resourceType === 'User' ? 'user' : 'group'} ${id} ("${answeredName}") and remove it only if it is a test leftover`,
+    });
+  }
   for (const pending of registry.unconfirmedCreates()) {
     const found = await findByName(client, pending);
     if ('problem' in found) {

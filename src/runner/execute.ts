@@ -3,7 +3,7 @@ import type { Exchange } from '../client/exchange.js';
 import type { ScimClient, SendRequest } from '../client/index.js';
 import { validateScim } from '../core/json-schemas/index.js';
 import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
-import { collectionAt, resourceAt, type CleanupRegistry } from './cleanup.js';
+import { resourceAt, type CleanupRegistry } from './cleanup.js';
 import { CheckError, ConfigError } from './errors.js';
 import type { StepGate } from './gate.js';
 import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
@@ -116,7 +116,10 @@ function isWalkLevel(a: Assertion): boolean {
  * step with what was created or deleted. Returns the exchange index.
  */
 async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironment, rec: CheckRecorder): Promise<{ index: number; delivered: boolean; valid: boolean }> {
-  const exchange = await env.client.send(send);
+  const refusal = env.registry.refusal(send.method, endpointOf(send, env.template.baseUrl));
+  const exchange: Exchange = refusal
+    ? { request: { method: send.method, url: send.url, headers: {} }, ms: 0, startedAt: new Date().toISOString(), error: { code: 'NOT_OURS', message: refusal } }
+    : await env.client.send(send);
   const index = rec.record(exchange);
   if (send.method === 'POST') env.registry.noteCreate(endpointOf(send, env.template.baseUrl), send.body, exchange, env.template.prefix);
   if (exchange.error || !exchange.response) {
@@ -129,7 +132,7 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
     return { index, delivered: false, valid: false };
   }
   const endpoint = endpointOf(send, env.template.baseUrl);
-  trackResources(send.method, endpoint, response.status, response.json, env.registry);
+  trackResources(send.method, endpoint, response.status, env.registry);
   let valid = true;
   if (step.autoValidate !== false && response.jsonError !== undefined) {
     // Otherwise the failure would surface later as a confusing "body.x is missing".
@@ -148,13 +151,9 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
   return { index, delivered: true, valid };
 }
 
-/** Auto-registers what a 2xx POST to /Users or /Groups created; forgets what a DELETE removed. */
-function trackResources(method: string, endpoint: string, status: number, json: unknown, registry: CleanupRegistry): void {
-  if (method === 'POST' && status >= 200 && status < 300) {
-    const type = collectionAt(endpoint);
-    const id = json !== null && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
-    if (type && typeof id === 'string' && id !== '') registry.add(type, id);
-  } else if (method === 'DELETE' && ((status >= 200 && status < 300) || status === 404)) {
+/** Forgets what a DELETE removed (creates are registered by `registry.noteCreate`, which sees the request too). */
+function trackResources(method: string, endpoint: string, status: number, registry: CleanupRegistry): void {
+  if (method === 'DELETE' && ((status >= 200 && status < 300) || status === 404)) {
     const target = resourceAt(endpoint);
     if (target) registry.remove(target.resourceType, target.id);
   }
