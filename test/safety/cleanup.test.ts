@@ -148,6 +148,27 @@ describe('no leftovers, nothing else touched', () => {
   });
 });
 
+describe('a server that answers a create with a resource that existed before', () => {
+  it('never writes to it (checks and cleanup alike), reports it, and still removes what it really created', async () => {
+    const { server, before } = await reference();
+    const existing = JSON.parse(before.get('/Users?startIndex=1&count=1000')!) as { Resources: { id: string; userName: string }[] };
+    const victim = existing.Resources.find((u) => !u.userName.startsWith(PREFIX))!;
+    const victimText = before.get(`/Users/${victim.id}`)!;
+    // An upserting server gone wrong: every user create is carried out, but answered with the pre-existing user.
+    const p = await proxy(server, { after: (r, answer) => (isCreate('Users')(r) && answer.status === 201 ? { ...answer, body: victimText } : answer) });
+    const result = await run({ url: p.url, token: TOKEN, suites: ['all'] });
+    expect(result.exitCode).toBe(1);
+    const writesToVictim = server.requests().filter((r) => r.method !== 'GET' && r.url.includes(victim.id));
+    expect(writesToVictim.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    const reported = result.cleanup.left.filter((l) => l.id === victim.id);
+    expect(reported).toHaveLength(1);
+    expect(reported[0]!.reason).toContain(`with "${victim.userName}"; not removed`);
+    const refusedChecks = allChecks(result).filter((c) => c.exchanges.some((e) => e.error?.code === 'NOT_OURS'));
+    expect(refusedChecks.length).toBeGreaterThan(0);
+    await expectPristine(server, before);
+  });
+});
+
 describe('when cleanup cannot remove something, and --keep', () => {
   it('a server that refuses DELETE: the report lists each resource left, and how to remove it', async () => {
     const { server, before } = await reference();

@@ -26,13 +26,35 @@ describe('which creates are remembered for a lookup', () => {
     ['no answer (timeout, deadline, Ctrl-C)', exchange(), true],
     ['a cut-off body', exchange({ status: 201, bodyTruncated: true }), true],
     ['2xx without an id', exchange({ status: 201, json: {} }), true],
-    ['2xx with an id (registered by id instead)', exchange({ status: 201, json: { id: 'abc' } }), false],
     ['an error answer (nothing was created, e.g. 409 on a duplicate)', exchange({ status: 409, json: {} }), false],
   ])('%s', (_label, ex, remembered) => {
     const registry = new CleanupRegistry();
     registry.noteCreate('/Users', userBody(`${PREFIX}a1@example.com`), ex, PREFIX);
     expect(registry.unconfirmedCreates()).toEqual(remembered ? [{ resourceType: 'User', name: `${PREFIX}a1@example.com` }] : []);
     expect(registry.size).toBe(remembered ? 1 : 0);
+  });
+
+  it('2xx with an id: registered by that id, no lookup (also when the server changed only the case of the name)', () => {
+    const registry = new CleanupRegistry();
+    registry.noteCreate('/Users', userBody(`${PREFIX}A1@example.com`), exchange({ status: 201, json: { id: 'abc', userName: `${PREFIX}a1@example.com` } }), PREFIX);
+    registry.noteCreate('/Users', userBody(`${PREFIX}b1@example.com`), exchange({ status: 201, json: { id: 'def' } }), PREFIX);
+    expect(registry.list()).toEqual([
+      { resourceType: 'User', id: 'abc' },
+      { resourceType: 'User', id: 'def' },
+    ]);
+    expect(registry.unconfirmedCreates()).toEqual([]);
+    expect(registry.foreignAnswers()).toEqual([]);
+  });
+
+  it('2xx naming another resource (perhaps one that existed before): not registered, writes to it refused, ours looked up', () => {
+    const registry = new CleanupRegistry();
+    registry.noteCreate('/Users', userBody(`${PREFIX}c1@example.com`), exchange({ status: 201, json: { id: 'ada-id', userName: 'ada@example.com' } }), PREFIX);
+    expect(registry.list()).toEqual([]);
+    expect(registry.foreignAnswers()).toEqual([{ resourceType: 'User', id: 'ada-id', sentName: `${PREFIX}c1@example.com`, answeredName: 'ada@example.com' }]);
+    expect(registry.unconfirmedCreates()).toEqual([{ resourceType: 'User', name: `${PREFIX}c1@example.com` }]);
+    for (const method of ['PUT', 'PATCH', 'DELETE']) expect(registry.refusal(method, '/Users/ada-id')).toMatch(/^not sent: .*named "ada@example.com"/);
+    expect(registry.refusal('GET', '/Users/ada-id')).toBeUndefined();
+    expect(registry.refusal('DELETE', '/Users/other-id')).toBeUndefined();
   });
 
   it('never a name without the run prefix, a body that is not JSON, or another endpoint', () => {
