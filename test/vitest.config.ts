@@ -4,7 +4,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     exclude: ['dist/**', 'node_modules/**'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // Ceilings for a hung test, not speed limits: on a loaded 2-core machine a test that spawns several CLIs one
+    // after another can take many times its usual second or two. Above CLI_TIMEOUT_MS (test/cli/spawn-cli.ts).
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

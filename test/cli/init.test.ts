@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeStarterConfig } from '../../src/cli/init.js';
 import { CONFIG_FILE_NAME, loadConfig, starterConfig } from '../../src/config/index.js';
+import { assertBuilt, cli as spawnCli, type CliOutcome } from './spawn-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/scim-check.js');
-
-function cli(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' }, timeout: 15_000 }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The CLI in the working directory `cwd`. */
+const cli = (args: string[], cwd: string): Promise<CliOutcome> => spawnCli(args, {}, { cwd });
 
 let dir: string;
 beforeEach(() => {
@@ -46,9 +37,7 @@ describe('writeStarterConfig', () => {
 });
 
 describe('scim-check init (CLI)', () => {
-  beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/src/cli/init.js'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
-  });
+  beforeAll(assertBuilt);
 
   it('writes scim-check.config.json in the working directory, then exits 2 without --force', async () => {
     const first = await cli(['init'], dir);

@@ -18,14 +18,32 @@ export function assertBuilt(): void {
   if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
 }
 
-/** Starts the CLI; `done` resolves when it exits (killed after `timeoutMs`). */
-export function startCli(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): { child: ChildProcess; done: Promise<CliOutcome> } {
+/**
+ * How long a spawned CLI may run before it is killed: generous, because on a loaded 2-core machine a CLI start
+ * alone can take seconds; below the test timeout (test/vitest.config.ts), so a hung CLI fails its test with the
+ * output it printed rather than a bare timeout.
+ */
+export const CLI_TIMEOUT_MS = 45_000;
+
+export interface CliOptions {
+  /** Working directory (default: a fresh empty one). */
+  cwd?: string;
+  /** Text piped to standard input (default: none, stdin is closed). */
+  stdin?: string;
+  timeoutMs?: number;
+}
+
+/** Starts the CLI; `done` resolves when it exits (killed after the timeout). A number as `options` is the timeout. */
+export function startCli(args: string[], env: Record<string, string | undefined> = {}, options: CliOptions | number = {}): { child: ChildProcess; done: Promise<CliOutcome> } {
+  const { cwd, stdin, timeoutMs = CLI_TIMEOUT_MS } = typeof options === 'number' ? { timeoutMs: options } : options;
   const child = spawn(process.execPath, [BIN, ...args], {
     // A fresh working directory: no stray scim-check.config.json (or files other tests write) can leak in.
-    cwd: mkdtempSync(join(tmpdir(), 'scim-check-cwd-')),
+    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'scim-check-cwd-')),
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCIM_CHECK_URL: undefined, SCIM_CHECK_TOKEN: undefined, GITHUB_STEP_SUMMARY: undefined, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  // A CLI that exits before reading its input must not turn into an EPIPE error here.
+  if (stdin !== undefined) child.stdin!.on('error', () => undefined).end(stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -40,6 +58,6 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   return { child, done };
 }
 
-export function cli(args: string[], env: Record<string, string | undefined> = {}): Promise<CliOutcome> {
-  return startCli(args, env).done;
+export function cli(args: string[], env: Record<string, string | undefined> = {}, options: CliOptions = {}): Promise<CliOutcome> {
+  return startCli(args, env, options).done;
 }

@@ -3,7 +3,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFakeScim, type FakeScim } from '../runner/fake-scim.js';
-import { assertBuilt, ROOT } from './spawn-cli.js';
+import { assertBuilt, CLI_TIMEOUT_MS, ROOT } from './spawn-cli.js';
 
 let fake: FakeScim;
 beforeAll(async () => {
@@ -23,7 +23,7 @@ function onTerminal(columns: number): Promise<{ code: number | null; screen: str
   // ora (rightly) never spins under CI=true, which is how CI runs these tests: take it out of this terminal's environment.
   const { CI: _ci, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], { timeout: 15_000, env: { ...env, NO_COLOR: '', FORCE_COLOR: '' } }, (err, stdout) => {
+    execFile('script', ['-qec', command, '/dev/null'], { timeout: CLI_TIMEOUT_MS, env: { ...env, NO_COLOR: '', FORCE_COLOR: '' } }, (err, stdout) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, screen: stdout });
     });
   });

@@ -1,35 +1,19 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, cli as spawnCli, ROOT, type CliOutcome } from './spawn-cli.js';
 
-const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/scim-check.js');
 const PAYLOADS = 'fixtures/payloads';
 
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], stdin?: string): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' }, timeout: 15_000 }, (err, stdout, stderr) => {
-      const code = err && typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : err ? -1 : 0;
-      resolve({ code, stdout, stderr });
-    });
-    if (stdin !== undefined) child.stdin!.end(stdin);
-    else child.stdin!.end();
-  });
-}
+/** The CLI in the repository root (the payload paths are relative to it), with `stdin` piped in. */
+const cli = (args: string[], stdin?: string): Promise<CliOutcome> => spawnCli(args, {}, { cwd: ROOT, ...(stdin === undefined ? {} : { stdin }) });
 
 const files = (dir: string): string[] => readdirSync(join(ROOT, PAYLOADS, dir)).map((f) => `${PAYLOADS}/${dir}/${f}`);
 let scratch: string;
 
 beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/src/cli/validate.js'))) throw new Error('dist/ is missing: run `npm run build` before these tests');
+  assertBuilt();
   scratch = mkdtempSync(join(tmpdir(), 'scim-check-validate-'));
 });
 
