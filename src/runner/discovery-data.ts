@@ -230,3 +230,85 @@ export function extensionFilter(model: GenerationModel, body: Record<string, unk
   }
   return terms.length ? terms.join(' and ') : undefined;
 }
+
+/** A single-valued attribute of the generated User the suite can probe a rule on (immutability, uniqueness). */
+export interface AttributeTarget {
+  /** The extension URN, or undefined for a core attribute. */
+  schema?: string;
+  attribute: string;
+  /** PATCH path: "<URN>:<name>" or the core name. */
+  path: string;
+  type: 'string' | 'integer';
+}
+
+/**
+ * The first attribute matching `rule` that the generator always fills (a core attribute it fills, any writable
+ * extension attribute), returned unchanged (so a GET shows it) and of a type whose value the suite can change.
+ */
+function filledAttribute(model: GenerationModel, rule: (a: AttributeDef) => boolean): AttributeTarget | undefined {
+  const usable = (a: AttributeDef): boolean =>
+    (a.type === 'string' || a.type === 'integer') && !a.multiValued && writable(a) && echoed(a) && !a.canonicalValues?.length && rule(a);
+  const core = model.core.attributes.find((a) => usable(a) && (a.required || USUAL_USER_ATTRIBUTES.has(a.name)));
+  if (core) return { attribute: core.name, path: core.name, type: core.type as AttributeTarget['type'] };
+  for (const { schema } of model.extensions) {
+    const hit = schema.attributes.find(usable);
+    if (hit) return { schema: schema.id, attribute: hit.name, path: `${schema.id}:${hit.name}`, type: hit.type as AttributeTarget['type'] };
+  }
+  return undefined;
+}
+
+/** An immutable attribute (RFC 7643 §2.2) the generated user carries, for the immutability checks. */
+export const immutableTarget = (model: GenerationModel): AttributeTarget | undefined => filledAttribute(model, (a) => a.mutability === 'immutable');
+
+/** A unique attribute other than userName (e.g. a custom badge number), for the uniqueness check. */
+export const uniqueTarget = (model: GenerationModel): AttributeTarget | undefined =>
+  filledAttribute(model, (a) => a.uniqueness !== 'none' && a.name !== 'userName' && a.name !== 'id');
+
+/** The target's value in a generated body (undefined when absent). */
+export function targetValue(target: AttributeTarget, body: Record<string, unknown>): unknown {
+  const holder = target.schema === undefined ? body : (body[target.schema] as Record<string, unknown> | undefined);
+  return holder?.[target.attribute];
+}
+
+/** A copy of a generated body with the target set to `value` (extension objects copied, never shared). */
+export function withTargetValue(target: AttributeTarget, body: Record<string, unknown>, value: unknown): Record<string, unknown> {
+  if (target.schema === undefined) return { ...body, [target.attribute]: value };
+  return { ...body, [target.schema]: { ...(body[target.schema] as Record<string, unknown> | undefined), [target.attribute]: value } };
+}
+
+/** `{attribute: value}` or `{URN: {attribute: value}}`, for a `contains` assertion on a GET. */
+export function targetObject(target: AttributeTarget, value: unknown): Record<string, unknown> {
+  return target.schema === undefined ? { [target.attribute]: value } : { [target.schema]: { [target.attribute]: value } };
+}
+
+/**
+ * `to` with the immutable attributes of `from` (body and expected values): the body that replaces a user created
+ * from `from` by PUT, since a conforming server refuses to change those (RFC 7644 §3.5.1).
+ */
+export function keepingImmutable(model: GenerationModel, from: GeneratedResource, to: GeneratedResource): GeneratedResource {
+  const body: Json = { ...to.body };
+  const expect: Json = { ...to.expect };
+  const carry = (target: Json, source: Json, container: string | undefined, name: string): void => {
+    const src = container === undefined ? source : (source[container] as Json | undefined);
+    const value = src?.[name];
+    if (container === undefined) {
+      if (value === undefined) delete target[name];
+      else target[name] = value;
+      return;
+    }
+    const holder: Json = { ...((target[container] as Json | undefined) ?? {}) };
+    if (value === undefined) delete holder[name];
+    else holder[name] = value;
+    if (Object.keys(holder).length) target[container] = holder;
+    else delete target[container];
+  };
+  const schemas: [string | undefined, SchemaDef][] = [[undefined, model.core], ...model.extensions.map((e): [string, SchemaDef] => [e.schema.id, e.schema])];
+  for (const [container, schema] of schemas) {
+    for (const attr of schema.attributes) {
+      if (attr.mutability !== 'immutable') continue;
+      carry(body, from.body, container, attr.name);
+      carry(expect, from.expect, container, attr.name);
+    }
+  }
+  return { body, expect };
+}

@@ -10,7 +10,21 @@
 import { randomInt } from 'node:crypto';
 import type { ScimClient } from '../client/index.js';
 import { analyzeDiscovery, type Analysis, type Feature } from './discovery-analysis.js';
-import { extensionFilter, extensionTarget, generateResource, newIdentity, withoutRequired, type GenerationContext, type UserIdentity } from './discovery-data.js';
+import {
+  extensionFilter,
+  extensionTarget,
+  generateResource,
+  immutableTarget,
+  keepingImmutable,
+  newIdentity,
+  targetObject,
+  targetValue,
+  uniqueTarget,
+  withTargetValue,
+  withoutRequired,
+  type GenerationContext,
+  type UserIdentity,
+} from './discovery-data.js';
 import type { CheckResult } from './results.js';
 import type { CheckDef } from './suite-format.js';
 import type { TemplateContext } from './template.js';
@@ -41,7 +55,14 @@ export const DISCOVERY_VARIABLES = [
   'genExtNewValue',
   'genExtNewObject',
   'genExtFilter',
+  'genUserImmutableChanged',
+  'genImmutableNewValue',
+  'genImmutableObject',
+  'genUserUniqueTaken',
+  'genUserReplacement',
+  'genUserExpectReplacement',
   // set once
+  'genImmutablePath',
   'genExtPath',
   'genExtSchema',
   'discoveryConfigProblems',
@@ -50,7 +71,9 @@ export const DISCOVERY_VARIABLES = [
   'discoveryFallback',
 ] as const;
 
-type ConfigFeature = Exclude<Feature, 'extension'>;
+/** Features decided by what the served schemas declare (never probed: the server says what it has). */
+const SCHEMA_FEATURES = new Set<Feature>(['extension', 'immutable', 'uniqueAttribute']);
+type ConfigFeature = Exclude<Feature, 'extension' | 'immutable' | 'uniqueAttribute'>;
 /** Where each ServiceProviderConfig feature is advertised, for skip reasons. */
 const WHERE: Record<ConfigFeature, string> = {
   patch: 'ServiceProviderConfig patch.supported',
@@ -91,16 +114,21 @@ export async function startDiscovery(client: ScimClient, template: TemplateConte
 export function createSession(analysis: Analysis, template: TemplateContext, random: (n: number) => string = randomLower): DiscoverySession {
   const vars = template.vars;
   const target = extensionTarget(analysis.user);
+  const immutable = immutableTarget(analysis.user);
+  const unique = uniqueTarget(analysis.user);
   vars.set('discoveryConfigProblems', analysis.configProblems);
   vars.set('discoveryResourceTypeProblems', analysis.resourceTypeProblems);
   vars.set('discoverySchemaProblems', analysis.schemaProblems);
   vars.set('discoveryFallback', analysis.fallback);
   vars.set('genExtPath', target?.path ?? '');
   vars.set('genExtSchema', target?.schema ?? '');
-  const notAdvertised = (feature: Feature): string =>
-    feature === 'extension'
-      ? "not advertised: the User resource type declares no schema extension"
-      : `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'}`;
+  vars.set('genImmutablePath', immutable?.path ?? '');
+  const notAdvertised = (feature: Feature): string => {
+    if (feature === 'extension') return 'not advertised: the User resource type declares no schema extension';
+    if (feature === 'immutable') return 'not advertised: the served User schemas declare no immutable single-valued string or integer attribute';
+    if (feature === 'uniqueAttribute') return 'not advertised: the served User schemas declare no unique single-valued string or integer attribute besides userName';
+    return `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'}`;
+  };
   const probed = new Set<ConfigFeature>();
   const probes = new Map<string, ConfigFeature>();
   let notesGiven = false;
@@ -124,6 +152,10 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     vars.set('genUserName2', second.userName);
     vars.set('genUserKey2', second.tag);
     vars.set('genUserExpect2', user2.expect);
+    // The second user's data as a PUT over the first user: the first user's immutable values stay.
+    const replacement = keepingImmutable(analysis.user, user, user2);
+    vars.set('genUserReplacement', replacement.body);
+    vars.set('genUserExpectReplacement', replacement.expect);
     vars.set('genUserMinimal2', generateResource(analysis.user, 'User', ctx, second, true).body);
     vars.set('genGroup', group.body);
     vars.set('genGroupName', group.body['displayName']);
@@ -137,6 +169,14 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     vars.set('genExtNewObject', target ? { [target.schema]: { [target.attribute]: newValue } } : {});
     // Without a filterable extension attribute, a filter that still selects exactly the first user.
     vars.set('genExtFilter', extensionFilter(analysis.user, user.body) ?? `userName eq ${JSON.stringify(first.userName)}`);
+    // The immutability checks: the first user with its immutable attribute changed, and its value as created.
+    const immutableValue = immutable ? targetValue(immutable, user.body) : undefined;
+    const immutableNew = immutable?.type === 'integer' ? Number(immutableValue) + 1 : `${template.prefix}changed-${random(8)}`;
+    vars.set('genImmutableNewValue', immutable ? immutableNew : '');
+    vars.set('genUserImmutableChanged', immutable ? withTargetValue(immutable, user.body, immutableNew) : user.body);
+    vars.set('genImmutableObject', immutable ? targetObject(immutable, immutableValue) : {});
+    // The uniqueness check: the second user claiming the first user's unique value.
+    vars.set('genUserUniqueTaken', unique ? withTargetValue(unique, user2.body, targetValue(unique, user.body)) : user2.body);
   };
 
   return {
@@ -145,10 +185,10 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
       refresh();
       const missing = (check.requires ?? []).find((f) => analysis.advertised[f] !== true);
       if (!missing) return undefined;
-      // Probe a feature once (and only one the server could plausibly have: never an absent extension).
-      if (missing !== 'extension' && !probed.has(missing)) {
-        probed.add(missing);
-        probes.set(check.id, missing);
+      // Probe a feature once (and only one the server could plausibly have: never one its schemas say is absent).
+      if (!SCHEMA_FEATURES.has(missing) && !probed.has(missing as ConfigFeature)) {
+        probed.add(missing as ConfigFeature);
+        probes.set(check.id, missing as ConfigFeature);
         return undefined;
       }
       return notAdvertised(missing);

@@ -52,8 +52,12 @@ export interface SuiteFile {
   checks: CheckDef[];
 }
 
-/** Optional features a check of a discovery suite can require (ServiceProviderConfig flags, a User extension). */
-export type Feature = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag' | 'extension';
+/**
+ * Optional features a check of a discovery suite can require: ServiceProviderConfig flags, a User extension, and
+ * what the served User schemas declare — an immutable attribute (`immutable`), a unique attribute besides
+ * userName (`uniqueAttribute`).
+ */
+export type Feature = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag' | 'extension' | 'immutable' | 'uniqueAttribute';
 
 export interface CheckDef {
   /** Globally unique, "<suite>/<name>", e.g. "okta-spec/create-user". */

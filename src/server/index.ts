@@ -8,7 +8,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { groupModel, userModel } from '../core/schema/index.js';
 import type { ResourceModel } from '../core/schema/resolve.js';
-import type { SchemaDef } from '../core/schema/types.js';
+import type { AttributeDef, SchemaDef } from '../core/schema/types.js';
 import { ScimError } from '../core/scim-error.js';
 import { ScimApp } from './app.js';
 import { challenge, makeAuthenticator } from './auth.js';
@@ -89,6 +89,17 @@ function usersModel(extensions: SchemaDef[], userNameCaseExact: boolean): Resour
   return { ...model, core: { ...model.core, attributes } };
 }
 
+/** Fault `immutable-writable`: the model with every immutable attribute and sub-attribute made readWrite. */
+function withoutImmutable(model: ResourceModel): ResourceModel {
+  const relax = (a: AttributeDef): AttributeDef => ({
+    ...a,
+    mutability: a.mutability === 'immutable' ? 'readWrite' : a.mutability,
+    ...(a.subAttributes ? { subAttributes: a.subAttributes.map(relax) } : {}),
+  });
+  const schema = (s: SchemaDef): SchemaDef => ({ ...s, attributes: s.attributes.map(relax) });
+  return { ...model, core: schema(model.core), extensions: model.extensions.map(schema) };
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const faults = resolveFaults(options.faults ?? []);
   const flags = mergedFlags(faults);
@@ -102,11 +113,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // Read the seed before opening the port, so a bad file fails fast with nothing to clean up.
   const seedData = seed === 'none' ? undefined : readSeedFile(seed);
 
-  const models = { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() };
+  // The models the server serves in /Schemas, and (different only under a fault) the ones its handlers follow.
+  const served = { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() };
+  const models = flags.immutableWritable ? { Users: withoutImmutable(served.Users), Groups: withoutImmutable(served.Groups) } : served;
   const store = new ScimStore({
     userNameCaseExact: flags.userNameCaseExact === true,
-    userUniqueKeys: uniqueKeys(models.Users, ['userName']),
-    groupUniqueKeys: uniqueKeys(models.Groups, ['displayName']),
+    userUniqueKeys: flags.extraUniquenessIgnored ? [] : uniqueKeys(models.Users, ['userName']),
+    groupUniqueKeys: flags.extraUniquenessIgnored ? [] : uniqueKeys(models.Groups, ['displayName']),
   });
   const ctx: ServerContext = {
     store,
@@ -142,7 +155,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const discovery = new Discovery({
     url: ctx.url,
-    models: [ctx.models.Users, ctx.models.Groups],
+    models: [served.Users, served.Groups],
     maxResults,
     bearer: token !== undefined,
     basic: basic !== undefined,

@@ -20,6 +20,7 @@ const acme: SchemaDef = {
     attr('floor', 'integer', 'Office floor.'),
     attr('remote', 'boolean', 'Works remotely.'),
     attr('internalScore', 'integer', 'Computed by the server.', { mutability: 'readOnly' }),
+    attr('hireCode', 'string', 'Issued once at hire.', { mutability: 'immutable' }),
   ],
 };
 

@@ -244,6 +244,46 @@ describe('discovery session: features decide, data refreshes per check', () => {
     expect(t.vars.get('genUserName')).not.toBe(first);
   });
 
+  it('immutable and unique attributes: found in the served schemas (or skipped with the reason, never probed), with data to probe them', () => {
+    const none = createSession(analysis(), template());
+    expect(none.beforeCheck(checkDef('i', ['immutable']))).toBe('not advertised: the served User schemas declare no immutable single-valued string or integer attribute');
+    expect(none.beforeCheck(checkDef('u', ['uniqueAttribute']))).toMatch(/^not advertised: the served User schemas declare no unique .* besides userName$/);
+
+    const custom: SchemaDef = {
+      id: CUSTOM,
+      name: 'Custom',
+      description: '',
+      attributes: [attr('hireCode', 'string', 'issued once', { mutability: 'immutable' }), attr('seat', 'integer', 'unique', { uniqueness: 'server' })],
+    };
+    const withCustom = analyzeDiscovery(
+      config(),
+      list([userType([{ schema: ENTERPRISE, required: false }, { schema: CUSTOM, required: false }]), groupType]),
+      list([served(userSchema), served(groupSchema), served(enterpriseUserSchema), served(custom)]),
+    );
+    const t = template();
+    const session = createSession(withCustom, t);
+    expect(session.beforeCheck(checkDef('i', ['immutable']))).toBeUndefined();
+    expect(session.beforeCheck(checkDef('u', ['uniqueAttribute']))).toBeUndefined();
+    const user = t.vars.get('genUser') as Record<string, any>;
+    const user2 = t.vars.get('genUser2') as Record<string, any>;
+    expect(t.vars.get('genImmutablePath')).toBe(`${CUSTOM}:hireCode`);
+    expect(t.vars.get('genImmutableObject')).toEqual({ [CUSTOM]: { hireCode: user[CUSTOM].hireCode } });
+    const changed = t.vars.get('genUserImmutableChanged') as Record<string, any>;
+    expect(changed[CUSTOM].hireCode).toBe(t.vars.get('genImmutableNewValue'));
+    expect(changed[CUSTOM].hireCode).not.toBe(user[CUSTOM].hireCode);
+    expect(changed.userName).toBe(user.userName);
+    // the second user claims the first user's unique seat; otherwise it is the second user
+    const taken = t.vars.get('genUserUniqueTaken') as Record<string, any>;
+    expect(taken[CUSTOM].seat).toBe(user[CUSTOM].seat);
+    expect(user2[CUSTOM].seat).not.toBe(user[CUSTOM].seat);
+    expect(taken.userName).toBe(user2.userName);
+    // replacing the first user by PUT keeps its immutable value and takes everything else from the second
+    const replacement = t.vars.get('genUserReplacement') as Record<string, any>;
+    expect(replacement[CUSTOM]).toEqual({ ...user2[CUSTOM], hireCode: user[CUSTOM].hireCode });
+    expect((t.vars.get('genUserExpectReplacement') as Record<string, any>)[CUSTOM].hireCode).toBe(user[CUSTOM].hireCode);
+    expect(user).not.toHaveProperty('hireCode');
+  });
+
   it('attaches discovery notes (fallback) to the first result only', () => {
     const session = createSession(analyzeDiscovery(undefined, undefined, undefined), template());
     expect(session.afterCheck(checkDef('x'), result('x', 'passed')).notes?.join(' ')).toMatch(/standard RFC 7643/);

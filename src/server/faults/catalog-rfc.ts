@@ -206,6 +206,11 @@ export const rfcFaults: Fault[] = [
       if (res.status === 409 && isObject(res.body)) return { ...res, body: { ...res.body, scimType: undefined } };
     },
   },
+  {
+    id: 'unique-attribute-ignored',
+    description: 'Unique attributes besides userName (a custom badge number marked uniqueness "server") are served as unique but never checked: duplicates are stored.',
+    flags: { extraUniquenessIgnored: true },
+  },
 
   {
     id: 'extension-values-dropped',
@@ -370,6 +375,11 @@ export const rfcFaults: Fault[] = [
       if (route.kind !== 'resource' || req.method !== 'PUT' || res.status !== 404) return;
       return api.dispatch({ method: 'POST', path: `/${route.endpoint}`, query: '', headers: {}, body: req.body }, { skipAuth: true });
     },
+  },
+  {
+    id: 'immutable-writable',
+    description: 'Attributes served as immutable can be changed by PUT and PATCH like any other (no 400 mutability).',
+    flags: { immutableWritable: true },
   },
 
   // ---- PATCH ---------------------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ export interface Fault {
 export interface BehaviourFlags {
   /** userName compared case-sensitively (filters and uniqueness). */
   userNameCaseExact?: boolean;
+  /** Immutable attributes handled as readWrite (the schemas still serve them as immutable). */
+  immutableWritable?: boolean;
+  /** Unique attributes besides userName / group displayName not indexed, so never checked. */
+  extraUniquenessIgnored?: boolean;
 }
 
 /** What a fault can reach: the store, and the real request pipeline (authentication + handlers, no faults). */
