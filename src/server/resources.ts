@@ -110,11 +110,13 @@ function stamp(ctx: ServerContext, endpoint: ResourceEndpoint, id: string, attrs
     for (const key of Object.keys(attrs)) if (key in previous && jsonEqual(previous[key], attrs[key])) attrs[key] = previous[key];
     if (jsonEqual(previous['schemas'], schemas)) schemas = previous['schemas'] as string[];
   }
+  const before = previous ? metaOf(previous) : undefined;
   const meta: Meta = {
     resourceType: model.resourceType.name,
-    created: previous ? metaOf(previous).created : now,
+    created: before ? before.created : now,
     lastModified: now,
-    location: `${ctx.url}/${endpoint}/${encodeURIComponent(id)}`,
+    // The previous version's string, not an equal new one: less for every write to keep alive.
+    location: before ? before.location : `${ctx.url}/${endpoint}/${encodeURIComponent(id)}`,
     version: ctx.store.nextVersion(),
   };
   return { schemas, id, ...attrs, meta };

@@ -196,8 +196,32 @@ function expandAttributes(
   return out;
 }
 
+/**
+ * Resolved filter-free targets per model, so the same few names (Okta's `active` on every deactivation) are not
+ * parsed and resolved on every request. Bounded: names come from clients, and past the bound nothing is added.
+ */
+const targetCache = new WeakMap<ResourceModel, Map<string, PatchTarget>>();
+const TARGET_CACHE_SIZE = 1000;
+const TARGET_CACHE_KEY_LENGTH = 200;
+
+function cachedTarget(model: ResourceModel, cacheKey: string, resolve: () => PatchTarget): PatchTarget {
+  let cache = targetCache.get(model);
+  if (!cache) targetCache.set(model, (cache = new Map()));
+  const hit = cacheKey.length <= TARGET_CACHE_KEY_LENGTH ? cache.get(cacheKey) : undefined;
+  if (hit) return hit;
+  const target = resolve();
+  // Filtered targets carry a compiled predicate for one request's filter: never worth keeping.
+  const keep = cache.size < TARGET_CACHE_SIZE && cacheKey.length <= TARGET_CACHE_KEY_LENGTH && !(target.kind === 'attribute' && target.filter);
+  if (keep) cache.set(cacheKey, target);
+  return target;
+}
+
 /** Resolves a key of a path-less value; inside an extension object, names are relative to that extension. */
 function keyTarget(key: string, model: ResourceModel, scope: SchemaDef | null): PatchTarget {
+  return cachedTarget(model, `${scope?.id ?? ''}\u0000${key}`, () => resolveKey(key, model, scope));
+}
+
+function resolveKey(key: string, model: ResourceModel, scope: SchemaDef | null): PatchTarget {
   let parsed: PatchPath;
   try {
     parsed = parsePatchPath(key);
