@@ -79,6 +79,10 @@ function normalizeOne(raw: unknown, index: number, model: ResourceModel): Normal
 
 /** Resolves a `path` written by the client: unknown names → invalidPath, read-only targets → mutability. */
 function resolveTarget(text: string, model: ResourceModel): PatchTarget {
+  return cachedTarget(model, `\u0001${text}`, () => resolvePathTarget(text, model));
+}
+
+function resolvePathTarget(text: string, model: ResourceModel): PatchTarget {
   const extension = findSchema(model, text);
   if (extension && extension !== model.core) return { kind: 'extension', text, schema: extension };
   const parsed = parsePatchPath(text);
