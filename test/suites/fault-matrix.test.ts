@@ -5,7 +5,7 @@ import { run, startServer, type CheckResult, type RunResult } from '../../src/in
 import { allFaults } from '../../src/server/faults/index.js';
 import { oktaFaults } from '../../src/server/faults/catalog-okta.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
-import { makeThrowawayCertificate } from './tls-fixture.js';
+import { tlsMaterial } from '../client/tls-material.js';
 import { inPool } from '../helpers/pool.js';
 
 /**
@@ -229,7 +229,8 @@ describe('fault matrix: every check fails against the defect it exists to catch'
     let trusted: RunResult;
 
     beforeAll(async () => {
-      const certificate = makeThrowawayCertificate();
+      // Self-signed for 127.0.0.1: untrusted unless given as the CA.
+      const certificate = tlsMaterial().selfSigned;
       const server = await startServer({ port: 0, host: '127.0.0.1', quiet: true, tls: certificate });
       try {
         untrusted = await run({ url: server.url, token: server.token, suites: ['transport'] });
