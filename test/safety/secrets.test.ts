@@ -165,4 +165,12 @@ describe('a server that echoes the credentials back', () => {
     expectClean('stdout', outcome.stdout);
     expectClean('stderr', outcome.stderr);
   });
+
+  it('an unreachable target whose URL itself carries a secret (exit 3): the line names the target, masked', async () => {
+    const outcome = await startCli(['--url', `http://127.0.0.1:9/${TOKEN}/scim/v2`, '--token', TOKEN, '--header', `X-Api-Key: ${API_KEY}`, '--verbose']).done;
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toMatch(/^scim-check: cannot reach http:\/\/127\.0\.0\.1:9\/\[REDACTED\]\/scim\/v2: .+\n$/);
+    expectClean('stdout', outcome.stdout);
+    expectClean('stderr', outcome.stderr);
+  });
 });
