@@ -251,7 +251,7 @@ export function patchResource(ctx: ServerContext, endpoint: ResourceEndpoint, id
     if (result.changed) {
       const attrs = patchedAttributes(result.resource, model);
       checkUnique(ctx, endpoint, attrs, entry);
-      ctx.store.users.update(entry, stamp(ctx, endpoint, id, attrs, entry.resource));
+      ctx.store.users.update(entry, stamp(ctx, endpoint, id, attrs, entry.resource), false);
     }
   } else {
     patchGroup(ctx, entry as GroupEntry, normalizeOperations(operations, model));
