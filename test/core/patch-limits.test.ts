@@ -98,3 +98,28 @@ describe('immutable extension attributes in the engine', () => {
     expect((relabelled.resource[ACME] as any).cards).toEqual([{ value: 'c1', serial: 'S1', label: 'new' }]);
   });
 });
+
+describe('resolved paths are cached per model, never across models', () => {
+  const ACME = 'urn:example:acme:2.0:User';
+  const withAcme = userModel([{ id: ACME, name: 'Acme', description: '', attributes: [attr('badge', 'string', 'b')] }]);
+
+  it('the same path resolves against each model it is used with, however often', () => {
+    for (let i = 0; i < 3; i++) {
+      const set = applyPatch(aUser(), [{ op: 'replace', path: `${ACME}:badge`, value: 'B' }], withAcme);
+      expect((set.resource[ACME] as Record<string, unknown>)['badge']).toBe('B');
+      expect(scimErrorOf(() => applyPatch(aUser(), [{ op: 'replace', path: `${ACME}:badge`, value: 'B' }], users)).scimType).toBe('invalidPath');
+      const pathless = applyPatch(aUser(), [{ op: 'replace', value: { [`${ACME}:badge`]: 'C' } }], withAcme);
+      expect((pathless.resource[ACME] as Record<string, unknown>)['badge']).toBe('C');
+      expect(scimErrorOf(() => applyPatch(aUser(), [{ op: 'replace', value: { [`${ACME}:badge`]: 'C' } }], users)).scimType).toBe('invalidPath');
+    }
+  });
+
+  it('many distinct and long names keep resolving correctly past the cache bound', () => {
+    const variants = Array.from({ length: 64 }, (_, i) => [...'active'].map((ch, j) => ((i >> j) & 1 ? ch.toUpperCase() : ch)).join(''));
+    for (const name of [...variants, ...variants.map((v) => `urn:ietf:params:scim:schemas:core:2.0:User:${v}`)]) {
+      expect(applyPatch(aUser(), [{ op: 'replace', path: name, value: false }], users).resource['active']).toBe(false);
+    }
+    const long = `urn:ietf:params:scim:schemas:core:2.0:User:${'x'.repeat(300)}`;
+    expect(scimErrorOf(() => applyPatch(aUser(), [{ op: 'replace', path: long, value: 1 }], users)).scimType).toBe('invalidPath');
+  });
+});
