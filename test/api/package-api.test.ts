@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, ROOT } from '../cli/spawn-cli.js';
+import { assertBuilt, PACKAGE_DIR, ROOT } from '../cli/spawn-cli.js';
 
 /** The README section, and its fenced blocks of one language in order. */
 function section(): string {
@@ -33,17 +33,17 @@ beforeAll(() => {
   assertBuilt();
   project = mkdtempSync(join(tmpdir(), 'scim-check-consumer-'));
   mkdirSync(join(project, 'node_modules'));
-  symlinkSync(ROOT, join(project, 'node_modules', 'scim-check'), 'dir');
+  symlinkSync(PACKAGE_DIR, join(project, 'node_modules', 'scim-check'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
 });
 
 describe('package exports', () => {
   it('"exports" points at the built entry and its type declarations, which declare run and startServer', () => {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: { '.': { types: string; import: string } } };
-    const declarations = readFileSync(join(ROOT, pkg.exports['.'].types), 'utf8');
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_DIR, 'package.json'), 'utf8')) as { exports: { '.': { types: string; import: string } } };
+    const declarations = readFileSync(join(PACKAGE_DIR, pkg.exports['.'].types), 'utf8');
     expect(declarations).toMatch(/export \{ run, type RunOptions \}/);
     expect(declarations).toMatch(/export \{ startServer, type ServerOptions, type RunningServer \}/);
-    expect(readFileSync(join(ROOT, pkg.exports['.'].import), 'utf8')).toContain('startServer');
+    expect(readFileSync(join(PACKAGE_DIR, pkg.exports['.'].import), 'utf8')).toContain('startServer');
   });
 });
 

@@ -3,9 +3,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILT_COPY_ENV } from '../helpers/built-copy.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/scim-check.js');
+/**
+ * The built package the CLI tests run: the private copy test/helpers/built-copy.ts makes when vitest starts (so a
+ * rebuild of this tree mid-run cannot break them), or this tree when that setup did not run.
+ */
+export const PACKAGE_DIR = process.env[BUILT_COPY_ENV] ?? ROOT;
+export const BIN = join(PACKAGE_DIR, 'bin/scim-check.js');
 
 export interface CliOutcome {
   code: number | null;
@@ -15,7 +21,7 @@ export interface CliOutcome {
 }
 
 export function assertBuilt(): void {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
+  if (!existsSync(join(PACKAGE_DIR, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` before the CLI tests');
 }
 
 /**

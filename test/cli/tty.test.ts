@@ -1,9 +1,8 @@
 /** The CLI on a terminal: an ora spinner on stderr and colours, via a pseudo-terminal from util-linux `script`. */
 import { execFile, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startFakeScim, type FakeScim } from '../runner/fake-scim.js';
-import { assertBuilt, CLI_TIMEOUT_MS, ROOT } from './spawn-cli.js';
+import { assertBuilt, BIN, CLI_TIMEOUT_MS } from './spawn-cli.js';
 
 let fake: FakeScim;
 beforeAll(async () => {
@@ -19,7 +18,7 @@ beforeAll(async () => {
 
 /** Runs the CLI inside a pseudo-terminal of the given width; returns everything the terminal received. */
 function onTerminal(columns: number): Promise<{ code: number | null; screen: string }> {
-  const command = `stty cols ${columns} rows 40; node ${join(ROOT, 'bin/scim-check.js')} --url ${fake.url} --token ${fake.token} --only okta-spec/list-users`;
+  const command = `stty cols ${columns} rows 40; node ${BIN} --url ${fake.url} --token ${fake.token} --only okta-spec/list-users`;
   // ora (rightly) never spins under CI=true, which is how CI runs these tests: take it out of this terminal's environment.
   const { CI: _ci, ...env } = process.env;
   return new Promise((resolve) => {
