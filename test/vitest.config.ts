@@ -10,5 +10,7 @@ export default defineConfig({
     // after another can take many times its usual second or two. Above CLI_TIMEOUT_MS (test/cli/spawn-cli.ts).
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // Workers: vitest's default, one fewer than the cores, so one file at a time on the 2-core CI machine; the other
+    // core serves the CLIs and servers the tests start. Test files share no state, so any number works.
   },
 });
