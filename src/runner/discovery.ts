@@ -61,6 +61,7 @@ export const DISCOVERY_VARIABLES = [
   'genUserUniqueTaken',
   'genUserReplacement',
   'genUserExpectReplacement',
+  'genUserNameReplacement',
   // set once
   'genImmutablePath',
   'genExtPath',
@@ -156,6 +157,8 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     const replacement = keepingImmutable(analysis.user, user, user2);
     vars.set('genUserReplacement', replacement.body);
     vars.set('genUserExpectReplacement', replacement.expect);
+    // The second user's userName, unless the schema makes userName immutable.
+    vars.set('genUserNameReplacement', replacement.body['userName']);
     vars.set('genUserMinimal2', generateResource(analysis.user, 'User', ctx, second, true).body);
     vars.set('genGroup', group.body);
     vars.set('genGroupName', group.body['displayName']);

@@ -281,6 +281,7 @@ describe('discovery session: features decide, data refreshes per check', () => {
     const replacement = t.vars.get('genUserReplacement') as Record<string, any>;
     expect(replacement[CUSTOM]).toEqual({ ...user2[CUSTOM], hireCode: user[CUSTOM].hireCode });
     expect((t.vars.get('genUserExpectReplacement') as Record<string, any>)[CUSTOM].hireCode).toBe(user[CUSTOM].hireCode);
+    expect(t.vars.get('genUserNameReplacement')).toBe(user2.userName);
     expect(user).not.toHaveProperty('hireCode');
   });
 
@@ -334,5 +335,19 @@ describe('the rfc suite file', () => {
     expect(filterChecks.filter((c) => !c.requires?.includes('filter')).map((c) => c.id)).toEqual([]);
     expect(requiring('etag')).toHaveLength(4);
     expect(requiring('sort')).toHaveLength(3);
+  });
+});
+
+describe('a server whose schema makes userName immutable', () => {
+  it('the PUT replacing the first user keeps its userName, and the immutability checks target userName', () => {
+    const immutableUserName: SchemaDef = { ...userSchema, attributes: userSchema.attributes.map((a) => (a.name === 'userName' ? { ...a, mutability: 'immutable' as const } : a)) };
+    const analysis = analyzeDiscovery(config(), list([userType(), groupType]), list([served(immutableUserName), served(groupSchema), served(enterpriseUserSchema)]));
+    const t: TemplateContext = { vars: new Map(), prefix: 'p-', domain: 'example.org', baseUrl: 'http://x' };
+    const session = createSession(analysis, t);
+    expect(session.beforeCheck({ id: 'i', title: 'i', description: 'i', level: 'MUST', source: 'RFC', steps: [], requires: ['immutable'] })).toBeUndefined();
+    expect(t.vars.get('genImmutablePath')).toBe('userName');
+    expect(t.vars.get('genUserNameReplacement')).toBe(t.vars.get('genUserName'));
+    expect((t.vars.get('genUserReplacement') as Record<string, unknown>)['userName']).toBe(t.vars.get('genUserName'));
+    expect((t.vars.get('genUserImmutableChanged') as Record<string, unknown>)['userName']).toBe(t.vars.get('genImmutableNewValue'));
   });
 });
