@@ -6,6 +6,8 @@ export default defineConfig({
     exclude: ['dist/**', 'node_modules/**'],
     // The CLI tests spawn a private copy of the built package, not this tree's dist/ (which a build may be rewriting).
     globalSetup: ['test/helpers/built-copy.ts'],
+    // Removes each test file's temporary directories (test/helpers/temp-dir.ts) once the file is done.
+    setupFiles: ['test/helpers/temp-cleanup.ts'],
     // Ceilings for a hung test, not speed limits: on a loaded 2-core machine a test that spawns several CLIs one
     // after another can take many times its usual second or two. Above CLI_TIMEOUT_MS (test/cli/spawn-cli.ts).
     testTimeout: 60_000,

@@ -1,11 +1,11 @@
 // GitHub Actions: when $GITHUB_STEP_SUMMARY names a file, the CLI appends the markdown summary to it, whatever
 // reporters were asked for, without secrets, after what earlier steps wrote.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertBuilt, cli } from '../cli/spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'summary-test-token-77aa';
 let work: string;
@@ -13,7 +13,7 @@ let faulty: RunningServer;
 
 beforeAll(async () => {
   assertBuilt();
-  work = mkdtempSync(join(tmpdir(), 'scim-check-summary-'));
+  work = tempDir('scim-check-summary-');
   faulty = await startServer({ port: 0, token: TOKEN, quiet: true, faults: ['userName-case-sensitive'] });
 });
 afterAll(() => faulty.close());

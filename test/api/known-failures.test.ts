@@ -1,12 +1,12 @@
 // Known failures through the CLI: --allow-failure (and the config file's allowFailures, combined with it) turns a
 // failure into a "known" one that does not fail the run; a listed check that passes is flagged in every report.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/runner/results.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertBuilt, cli } from '../cli/spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'known-failures-token';
 const BROKEN = 'okta-spec/filter-username-caps';
@@ -18,7 +18,7 @@ let work: string;
 beforeAll(async () => {
   assertBuilt();
   server = await startServer({ port: 0, token: TOKEN, quiet: true, faults: ['userName-case-sensitive'] });
-  work = mkdtempSync(join(tmpdir(), 'scim-check-known-'));
+  work = tempDir('scim-check-known-');
 });
 afterAll(() => server.close());
 

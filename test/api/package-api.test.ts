@@ -3,11 +3,11 @@
 // printed output compared with what the README says they print. The TypeScript example is compiled against the
 // package's own type declarations, beside a file proving the types reject wrong options.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, PACKAGE_DIR, ROOT } from '../cli/spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The README section, and its fenced blocks of one language in order. */
 function section(): string {
@@ -31,7 +31,7 @@ function node(args: string[], cwd: string, timeout = 30_000): Promise<{ code: nu
 let project: string;
 beforeAll(() => {
   assertBuilt();
-  project = mkdtempSync(join(tmpdir(), 'scim-check-consumer-'));
+  project = tempDir('scim-check-consumer-');
   mkdirSync(join(project, 'node_modules'));
   symlinkSync(PACKAGE_DIR, join(project, 'node_modules', 'scim-check'), 'dir');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));

@@ -1,12 +1,12 @@
 // User-authored suites: the shipped example runs and passes through the CLI, catches a defect, validates against
 // the published JSON Schema; malformed suite files stop the run with one clear line and exit 2.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { suiteValidator } from '../../src/runner/load.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertBuilt, cli, ROOT } from '../cli/spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const EXAMPLE = join(ROOT, 'fixtures/example-suite.json');
 const CHECK_IDS = ['acme-contractors/create', 'acme-contractors/find-by-username', 'acme-contractors/patch-title', 'acme-contractors/listed', 'acme-contractors/delete'];
@@ -14,7 +14,7 @@ const CHECK_IDS = ['acme-contractors/create', 'acme-contractors/find-by-username
 let work: string;
 beforeAll(() => {
   assertBuilt();
-  work = mkdtempSync(join(tmpdir(), 'scim-check-user-suite-'));
+  work = tempDir('scim-check-user-suite-');
 });
 
 /** Writes a suite file with `text` and returns its path. */

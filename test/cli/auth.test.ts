@@ -1,16 +1,16 @@
 // Credentials end to end through the built CLI: OAuth 2.0 client credentials against a token endpoint the test
 // stands up (fetched once, reused, refreshed on expiry and after a revocation), Basic, and arbitrary headers;
 // none of the secrets may appear in the output or the reports.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/runner/results.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { startFront, type Front } from '../api/scim-front.js';
 import { assertBuilt, cli, type CliOutcome } from './spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SERVER_TOKEN = 'reference-server-token-9f8e7d';
 const CLIENT_ID = 'scim-check-client';
@@ -76,7 +76,7 @@ beforeAll(async () => {
       return token && tokens.issued.includes(token) && !tokens.revoked.has(token) ? `Bearer ${SERVER_TOKEN}` : undefined;
     },
   });
-  work = mkdtempSync(join(tmpdir(), 'scim-check-auth-'));
+  work = tempDir('scim-check-auth-');
 });
 afterAll(async () => {
   await front.close();

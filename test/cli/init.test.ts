@@ -1,17 +1,17 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeStarterConfig } from '../../src/cli/init.js';
 import { CONFIG_FILE_NAME, loadConfig, starterConfig } from '../../src/config/index.js';
 import { assertBuilt, cli as spawnCli, type CliOutcome } from './spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /** The CLI in the working directory `cwd`. */
 const cli = (args: string[], cwd: string): Promise<CliOutcome> => spawnCli(args, {}, { cwd });
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scim-check-init-'));
+  dir = tempDir('scim-check-init-');
 });
 
 describe('writeStarterConfig', () => {

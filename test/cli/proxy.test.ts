@@ -1,13 +1,13 @@
 // Transport options end to end through the built CLI: --proxy and HTTPS_PROXY/NO_PROXY (a CONNECT/forward proxy
 // on loopback that counts what went through it), --ca with a throwaway CA generated at test time, --insecure.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { tlsMaterial } from '../client/tls-material.js';
 import { startProxy, type CountingProxy } from '../helpers/proxy.js';
 import { assertBuilt, cli } from './spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'proxy-test-token-4b1d';
 const PROXY_PASSWORD = 'pr0xy-Pa55-w0rd';
@@ -23,7 +23,7 @@ let work: string;
 beforeAll(async () => {
   assertBuilt();
   const tls = tlsMaterial();
-  work = mkdtempSync(join(tmpdir(), 'scim-check-transport-'));
+  work = tempDir('scim-check-transport-');
   caFile = join(work, 'test-ca.pem');
   writeFileSync(caFile, tls.ca);
   // A certificate for 127.0.0.1 signed by a CA only this test knows: trusted only with --ca.

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeScim, type FakeScim } from '../runner/fake-scim.js';
 import { assertBuilt, cli, startCli, type CliOutcome } from './spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const SUMMARY = /^\d+ passed, \d+ failed, \d+ skipped$/;
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1)!;
@@ -107,7 +107,7 @@ describe('scim-check run: outcomes', () => {
 
   it('options from a config file, overridden by the environment and then by flags', async () => {
     fake = await startFakeScim();
-    const dir = mkdtempSync(join(tmpdir(), 'scim-check-config-'));
+    const dir = tempDir('scim-check-config-');
     const config = join(dir, 'ci.json');
     writeFileSync(config, JSON.stringify({ url: fake.url, token: '$env:FAKE_TOKEN', suites: ['okta-spec'], only: ['okta-spec/list-users'] }));
     const fromFile = await cli(['--config', config], { FAKE_TOKEN: fake.token });
@@ -135,7 +135,7 @@ describe('scim-check run: outcomes', () => {
 
   it('--reporter json=FILE writes the result (redacted) beside the pretty output', async () => {
     fake = await startFakeScim();
-    const file = join(mkdtempSync(join(tmpdir(), 'scim-check-cli-')), 'result.json');
+    const file = join(tempDir('scim-check-cli-'), 'result.json');
     const outcome = await cli(['--url', fake.url, '--token', fake.token, '--suite', 'okta-spec', '--reporter', `json=${file}`, '--reporter', 'pretty']);
     expect(outcome.code).toBe(0);
     expect(lastLine(outcome.stdout)).toMatch(SUMMARY);

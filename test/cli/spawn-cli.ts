@@ -1,9 +1,9 @@
 /** Spawns the built CLI (bin/scim-check.js → dist/) and collects its exit code and output. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILT_COPY_ENV } from '../helpers/built-copy.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 /**
@@ -44,7 +44,7 @@ export function startCli(args: string[], env: Record<string, string | undefined>
   const { cwd, stdin, timeoutMs = CLI_TIMEOUT_MS } = typeof options === 'number' ? { timeoutMs: options } : options;
   const child = spawn(process.execPath, [BIN, ...args], {
     // A fresh working directory: no stray scim-check.config.json (or files other tests write) can leak in.
-    cwd: cwd ?? mkdtempSync(join(tmpdir(), 'scim-check-cwd-')),
+    cwd: cwd ?? tempDir('scim-check-cwd-'),
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: undefined, SCIM_CHECK_URL: undefined, SCIM_CHECK_TOKEN: undefined, GITHUB_STEP_SUMMARY: undefined, ...env },
     stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });

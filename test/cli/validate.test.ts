@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli as spawnCli, ROOT, type CliOutcome } from './spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const PAYLOADS = 'fixtures/payloads';
 
@@ -14,7 +14,7 @@ let scratch: string;
 
 beforeAll(() => {
   assertBuilt();
-  scratch = mkdtempSync(join(tmpdir(), 'scim-check-validate-'));
+  scratch = tempDir('scim-check-validate-');
 });
 
 describe('scim-check validate', () => {

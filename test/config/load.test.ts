@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONFIG_FILE_NAME, ConfigIssuesError, OPTION_SPECS, loadConfig, parseConfigText, resolveOptions, starterConfig, validateConfigData } from '../../src/config/index.js';
 import { thrownBy } from '../helpers/thrown.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'scim-check-config-'));
+  dir = tempDir('scim-check-config-');
 });
 
 const issuesOf = (fn: () => unknown): { where: string; message: string }[] => thrownBy(fn, ConfigIssuesError).issues;

@@ -1,11 +1,11 @@
 // --mapping through the built CLI: the flag, the config file key (relative to the config file), the environment
 // variable, and a broken mapping stopping the run before any request.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/runner/results.js';
 import { assertBuilt, cli, ROOT } from '../cli/spawn-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const EXAMPLE = join(ROOT, 'fixtures/mapping-example.json');
 const ONLY = ['--suite', 'okta-users', '--only', 'okta-users/profile-push-put', '--reporter', 'pretty'];
@@ -25,7 +25,7 @@ const UPDATE = { badgeNumber: 4712, remoteWorker: false, building: 'South' };
 let work: string;
 beforeAll(() => {
   assertBuilt();
-  work = mkdtempSync(join(tmpdir(), 'scim-check-mapping-cli-'));
+  work = tempDir('scim-check-mapping-cli-');
 });
 
 describe('scim-check --mapping', () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA } from '../../src/core/schema/index.js';
@@ -10,6 +9,7 @@ import { run } from '../../src/runner/run.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { startFront, type Front } from '../api/scim-front.js';
 import { thrownBy } from '../helpers/thrown.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const EXAMPLE = join(ROOT, 'fixtures/mapping-example.json');
@@ -213,7 +213,7 @@ describe('--mapping in runs against the reference server with a custom extension
       ['okta-users/create-user', 'passed'],
       ['okta-users/attribute-round-trip', 'passed'],
     ]);
-    const file = join(mkdtempSync(join(tmpdir(), 'scim-check-mapping-')), 'bad.json');
+    const file = join(tempDir('scim-check-mapping-'), 'bad.json');
     writeFileSync(file, JSON.stringify({ attributes: { groups: [] } }));
     const bad = await run({ url: server.url, token: TOKEN, mapping: file });
     expect(bad).toMatchObject({ exitCode: 2, fatal: `invalid mapping file ${file}:\n  attributes.groups is read-only (group membership is pushed with the Group endpoints)`, suites: [] });

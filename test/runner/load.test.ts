@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/runner/errors.js';
@@ -7,8 +6,9 @@ import { builtInSuiteIds, builtInSuitesDir, loadSuiteFile, resolveSuites, suiteV
 import { checkSelector } from '../../src/runner/select.js';
 import { compilePattern } from '../../src/runner/assert.js';
 import { rejectionOf } from '../helpers/thrown.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'scim-check-load-'));
+const dir = tempDir('scim-check-load-');
 let n = 0;
 function file(content: unknown): string {
   const path = join(dir, `suite-${n++}.json`);

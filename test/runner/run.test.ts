@@ -1,11 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run, type RunOptions } from '../../src/runner/run.js';
 import type { CheckResult, RunResult } from '../../src/runner/results.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
 import { startFakeScim, type FakeScim, type FakeSwitches } from './fake-scim.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let fake: FakeScim | undefined;
 afterEach(async () => {
@@ -23,7 +23,7 @@ const statusOf = (result: RunResult, id: string): string | undefined => checksOf
 const prefixedUsers = (f: FakeScim): unknown[] => [...f.users.values()].filter((u) => String(u.userName).startsWith('scim-check-'));
 
 function suiteFile(suite: SuiteFile): string {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-check-suite-'));
+  const dir = tempDir('scim-check-suite-');
   const file = join(dir, `${suite.id}.json`);
   writeFileSync(file, JSON.stringify(suite));
   return file;

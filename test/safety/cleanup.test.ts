@@ -1,8 +1,7 @@
 // Issue 4, against the reference server: whatever happens to a run, nothing it made is left and nothing that was
 // there before changes, byte for byte. The hard cases are the creates whose answer never arrives (the deadline or
 // Ctrl-C cuts them off after the server acted), a server that refuses DELETE, and the naming flags.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/runner/run.js';
@@ -10,6 +9,7 @@ import type { RunResult } from '../../src/runner/results.js';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
 import { assertBuilt, startCli } from '../cli/spawn-cli.js';
 import { resourcesMentioning, snapshotAll, startRecordingProxy, trapUnhandled, waitFor, type ProxiedRequest, type RecordingProxy } from './support.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 trapUnhandled();
 
@@ -178,7 +178,7 @@ describe('when cleanup cannot remove something, and --keep', () => {
           ? { status: 500, headers: { 'content-type': 'application/scim+json' }, body: '{"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"500","detail":"nope"}' }
           : undefined,
     });
-    const dir = mkdtempSync(join(tmpdir(), 'scim-check-safety-'));
+    const dir = tempDir('scim-check-safety-');
     const { done } = startCli(['--url', p.url, '--token', TOKEN, '--suite', 'okta-spec', '--reporter', 'pretty', '--reporter', `json=${join(dir, 'r.json')}`]);
     const outcome = await done;
     expect(outcome.code).toBe(0); // every check passed; what is left is reported, not a failed check
@@ -213,7 +213,7 @@ describe('when cleanup cannot remove something, and --keep', () => {
 
   it('--keep: leaves what the run created, prints every id, and lists them in the report', async () => {
     const { server, before } = await reference();
-    const dir = mkdtempSync(join(tmpdir(), 'scim-check-safety-'));
+    const dir = tempDir('scim-check-safety-');
     const { done } = startCli(['--url', server.url, '--token', TOKEN, '--suite', 'okta-users', '--suite', 'okta-groups', '--keep', '--reporter', 'pretty', '--reporter', `json=${join(dir, 'r.json')}`]);
     const outcome = await done;
     expect(outcome.code).toBe(0);

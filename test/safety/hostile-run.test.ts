@@ -4,8 +4,7 @@
 import http from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run, type RunOptions } from '../../src/runner/run.js';
@@ -15,6 +14,7 @@ import { startServer } from '../../src/server/index.js';
 import { assertBuilt, startCli, type CliOutcome } from '../cli/spawn-cli.js';
 import { tlsMaterial } from '../client/tls-material.js';
 import { startRecordingProxy, trapUnhandled, waitFor } from './support.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 trapUnhandled();
 
@@ -214,7 +214,7 @@ describe('TLS through the CLI: verification fails clearly, and only --insecure o
       expect(refused.code).toBe(3);
       expect(refused.stderr).toMatch(/^scim-check: cannot reach https:\/\/localhost:\d+\/scim\/v2: .*self-signed certificate; trust it with --ca FILE or skip verification with --insecure\n$/);
       pastPreflight(await startCli([...args, '--insecure']).done);
-      const caFile = join(mkdtempSync(join(tmpdir(), 'scim-check-ca-')), 'self-signed.pem');
+      const caFile = join(tempDir('scim-check-ca-'), 'self-signed.pem');
       writeFileSync(caFile, tlsMaterial().selfSigned.cert);
       pastPreflight(await startCli([...args, '--ca', caFile]).done);
     } finally {
@@ -225,7 +225,7 @@ describe('TLS through the CLI: verification fails clearly, and only --insecure o
   it('a trusted certificate for another host name: exit 3 even with --ca; --insecure gets through', async () => {
     const running = await hostileServer('tls-hostname-mismatch').start();
     try {
-      const caFile = join(mkdtempSync(join(tmpdir(), 'scim-check-ca-')), 'ca.pem');
+      const caFile = join(tempDir('scim-check-ca-'), 'ca.pem');
       writeFileSync(caFile, tlsMaterial().ca);
       const args = ['--url', running.baseUrl, '--token', TOKEN, '--suite', 'okta-spec', '--timeout', '5000'];
       const refused = await startCli([...args, '--ca', caFile]).done;

@@ -1,15 +1,15 @@
 // Issue 4: no output of a full run ever shows a credential, even when the server echoes the request back in its
 // errors, headers and pages, in any of the spellings a server might use (raw, URL-encoded, JSON- or HTML-escaped).
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { assertBuilt, startCli, type CliOutcome } from '../cli/spawn-cli.js';
 import { startRecordingProxy, trapUnhandled, type ProxiedAnswer, type ProxiedRequest, type RecordingProxy } from './support.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 trapUnhandled();
 
@@ -84,7 +84,7 @@ const REPORTERS = ['json', 'junit', 'markdown', 'html', 'pretty'];
 
 /** A full CLI run with every reporter to a file, pretty (or the named ones) to stdout, and a step summary. */
 async function fullRun(credentials: string[], url: string, stdoutReporters = ['pretty']): Promise<{ outcome: CliOutcome; files: Map<string, string> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'scim-check-secrets-'));
+  const dir = tempDir('scim-check-secrets-');
   const toFiles = REPORTERS.flatMap((name) => ['--reporter', `${name}=${join(dir, `report.${name}`)}`]);
   const toStdout = stdoutReporters.flatMap((name) => ['--reporter', name]);
   const outcome = await startCli(['--url', url, ...credentials, '--suite', 'all', '--verbose', ...toFiles, ...toStdout], { GITHUB_STEP_SUMMARY: join(dir, 'step-summary.md') }, 60_000).done;

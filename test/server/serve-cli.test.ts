@@ -1,15 +1,12 @@
 /** `scim-check serve` as a user runs it: the built CLI in a child process (needs `npm run build`). */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { Agent } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
-import { tlsMaterial } from '../client/tls-material.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-const BIN = fileURLToPath(new URL('../../bin/scim-check.js', import.meta.url));
-const env = { ...process.env, SCIM_CHECK_TOKEN: '' };
+import type { ChildProcess } from 'node:child_process';
+import { Agent } from 'undici';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, cli, startCli, type CliOutcome } from '../cli/spawn-cli.js';
+import { tlsMaterial } from '../client/tls-material.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Served {
   child: ChildProcess;
@@ -19,18 +16,20 @@ interface Served {
   exited: Promise<number | null>;
 }
 
+beforeAll(assertBuilt);
+
 const running: ChildProcess[] = [];
 afterEach(() => {
   for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-/** Starts `serve` and resolves once it printed its URL line. */
+/** Starts `serve` (the shared built copy, test/cli/spawn-cli.ts) and resolves once it printed its URL line. */
 function serve(...args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { child, done } = startCli(['serve', '--port', '0', ...args]);
   running.push(child);
   let out = '';
   let err = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const exited = done.then((outcome: CliOutcome) => outcome.code);
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
@@ -93,7 +92,7 @@ describe('scim-check serve', () => {
 
   it('--tls-cert/--tls-key serve HTTPS', async () => {
     const tls = tlsMaterial();
-    const dir = mkdtempSync(join(tmpdir(), 'scim-serve-tls-'));
+    const dir = tempDir('scim-serve-tls-');
     writeFileSync(join(dir, 'cert.pem'), tls.valid.cert);
     writeFileSync(join(dir, 'key.pem'), tls.valid.key);
     const s = await serve('--token', 't', '--tls-cert', join(dir, 'cert.pem'), '--tls-key', join(dir, 'key.pem'), '--quiet');
@@ -106,9 +105,9 @@ describe('scim-check serve', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it('--list-faults lists the fault modes', () => {
-    const res = spawnSync(process.execPath, [BIN, 'serve', '--list-faults'], { env, encoding: 'utf8' });
-    expect(res.status).toBe(0);
+  it('--list-faults lists the fault modes', async () => {
+    const res = await cli(['serve', '--list-faults']);
+    expect(res.code).toBe(0);
     for (const id of ['create-returns-200', '401-without-scim-body', 'userName-case-sensitive', 'deactivate-deletes', 'list-ignores-count']) {
       expect(res.stdout).toMatch(new RegExp(`^${id} +\\S`, 'm'));
     }
@@ -122,9 +121,9 @@ describe('scim-check serve', () => {
     [['--basic', 'nocolon'], /--basic must be user:password/],
     [['--port', '70000'], /--port must be a whole number/],
     [['--latency', 'slow'], /--latency must be a whole number/],
-  ])('bad configuration %j → exit 2 with one clear line', (args, message) => {
-    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', '0', ...args], { env, encoding: 'utf8', timeout: 30_000 });
-    expect(res.status).toBe(2);
+  ])('bad configuration %j → exit 2 with one clear line', async (args, message) => {
+    const res = await cli(['serve', '--port', '0', ...args]);
+    expect(res.code).toBe(2);
     expect(res.stderr).toMatch(message);
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
     expect(res.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -133,8 +132,8 @@ describe('scim-check serve', () => {
   it('a port already in use → exit 2 with a hint', async () => {
     const s = await serve('--token', 't', '--quiet');
     const port = new URL(s.url).port;
-    const res = spawnSync(process.execPath, [BIN, 'serve', '--port', port], { env, encoding: 'utf8', timeout: 30_000 });
-    expect(res.status).toBe(2);
+    const res = await cli(['serve', '--port', port]);
+    expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/already in use \(try --port 0\)/);
     s.child.kill('SIGINT');
     await s.exited;
