@@ -10,7 +10,8 @@ import type { RunResult } from '../runner/results.js';
 /** The flags as commander hands them over; their meaning and precedence live in src/config/resolve.ts. */
 type CliFlags = RunFlags & { config?: string; verbose?: boolean };
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+// No default array: commander would print "(default: [])" in --help; an absent flag stays undefined.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Name of the config file looked for in the working directory (see src/config/load.ts, loaded only if present). */
 const DEFAULT_CONFIG_FILE = 'scim-check.config.json';
@@ -181,9 +182,9 @@ export function registerRun(program: Command): void {
     .option('--client-secret <secret>', 'OAuth 2.0 client secret (or SCIM_CHECK_OAUTH_CLIENT_SECRET)')
     .option('--scope <scope>', 'OAuth 2.0 scope')
     .option('--config <file>', 'config file (default ./scim-check.config.json when present)')
-    .option('--header <"Name: value">', 'extra header on every request (repeatable; values are treated as secrets)', collect, [])
-    .option('--suite <name|file>', 'suite id, "all", or a suite JSON file (repeatable; default: the Okta suites)', collect, [])
-    .option('--only <check-id>', 'run only this check and its prerequisites (repeatable)', collect, [])
+    .option('--header <"Name: value">', 'extra header on every request (repeatable; values are treated as secrets)', collect)
+    .option('--suite <name|file>', 'suite id, "all", or a suite JSON file (repeatable; default: the Okta suites)', collect)
+    .option('--only <check-id>', 'run only this check and its prerequisites (repeatable)', collect)
     .option('--timeout <ms>', 'per-request timeout, ms or a duration like 30s (default 30s)')
     .option('--deadline <ms>', 'overall deadline for the checks, ms or a duration like 5m; cleanup still runs after it')
     .option('--insecure', 'do not verify the TLS certificate')
@@ -196,8 +197,8 @@ export function registerRun(program: Command): void {
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')
     .option('--user-domain <domain>', 'domain for generated userNames and e-mails (default example.com)')
     .option('--mapping <file>', "the app's custom attributes with sample values (JSON), sent on creates and updates and checked back")
-    .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html; to a file with =FILE (repeatable)', collect, [])
-    .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect, [])
+    .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html; to a file with =FILE (repeatable)', collect)
+    .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect)
     .option('--strict', 'SHOULD-level failures fail the run too')
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')
     .addHelpText(
