@@ -22,7 +22,9 @@ const checksOf = (result: RunResult): Map<string, CheckResult> => new Map(result
 const statusOf = (result: RunResult, id: string): string | undefined => checksOf(result).get(id)?.status;
 const prefixedUsers = (f: FakeScim): unknown[] => [...f.users.values()].filter((u) => String(u.userName).startsWith('scim-check-'));
 
-function suiteFile(suite: SuiteFile): string {
+/** Writes a suite file for a test; title, description and source are placeholders unless `extra` sets them. */
+function suiteFile(id: string, checks: SuiteFile['checks'], extra: Partial<SuiteFile> = {}): string {
+  const suite: SuiteFile = { id, title: id, description: 'd', source: 's', ...extra, checks };
   const dir = tempDir('scim-check-suite-');
   const file = join(dir, `${suite.id}.json`);
   writeFileSync(file, JSON.stringify(suite));
@@ -129,13 +131,7 @@ describe('failures, dependencies and exit codes', () => {
   });
 
   it('validates every SCIM body automatically: a string totalResults fails a check that asserts only the status', async () => {
-    const file = suiteFile({
-      id: 'mini',
-      title: 'mini',
-      description: 'd',
-      source: 's',
-      checks: [{ id: 'mini/list', title: 'list', description: 'd', level: 'MUST', source: 'test', steps: [{ request: { method: 'GET', path: '/Users' }, expect: [{ status: 200 }] }] }],
-    });
+    const file = suiteFile('mini', [{ id: 'mini/list', title: 'list', description: 'd', level: 'MUST', source: 'test', steps: [{ request: { method: 'GET', path: '/Users' }, expect: [{ status: 200 }] }] }]);
     const result = await runAgainstFake({ totalAsString: true }, { suites: [file] });
     const check = checksOf(result).get('mini/list')!;
     expect(check.status).toBe('failed');
@@ -169,12 +165,7 @@ describe('failures, dependencies and exit codes', () => {
 
 describe('walks, captures and explicit registration', () => {
   const walkSuite = (): string =>
-    suiteFile({
-      id: 'walker',
-      title: 'walker',
-      description: 'd',
-      source: 's',
-      checks: [
+    suiteFile('walker', [
         {
           id: 'walker/make-group',
           title: 'make a group, registered explicitly',
@@ -202,8 +193,7 @@ describe('walks, captures and explicit registration', () => {
           ],
           dependsOn: ['walker/make-group'],
         },
-      ],
-    });
+      ]);
 
   it('walks page by page (startIndex 1, 3, 5 with count 2) and judges the whole walk', async () => {
     const result = await runAgainstFake({}, { suites: [walkSuite()] }, 5);
@@ -216,13 +206,7 @@ describe('walks, captures and explicit registration', () => {
   });
 
   it('a walk stopped by maxPages judges completeness on the pages it walked, with a note', async () => {
-    const file = suiteFile({
-      id: 'capped',
-      title: 'capped',
-      description: 'd',
-      source: 's',
-      checks: [{ id: 'capped/pages', title: 'walk two pages only', description: 'd', level: 'MUST', source: 's', steps: [{ request: { method: 'GET', path: '/Users' }, walk: { pageSize: 2, maxPages: 2 }, expect: [{ walk: 'complete' }, { walk: 'noDuplicates' }] }] }],
-    });
+    const file = suiteFile('capped', [{ id: 'capped/pages', title: 'walk two pages only', description: 'd', level: 'MUST', source: 's', steps: [{ request: { method: 'GET', path: '/Users' }, walk: { pageSize: 2, maxPages: 2 }, expect: [{ walk: 'complete' }, { walk: 'noDuplicates' }] }] }]);
     const result = await runAgainstFake({}, { suites: [file] }, 7);
     const check = checksOf(result).get('capped/pages')!;
     expect(check.status).toBe('passed');
@@ -239,13 +223,7 @@ describe('walks, captures and explicit registration', () => {
 
 describe('request headers', () => {
   it('omitHeaders leaves out the runner\'s and the client\'s defaults; step headers override them', async () => {
-    const file = suiteFile({
-      id: 'hdr',
-      title: 'hdr',
-      description: 'd',
-      source: 's',
-      userAgent: 'Suite Agent 2.0',
-      checks: [
+    const file = suiteFile('hdr', [
         {
           id: 'hdr/bare',
           title: 'bare',
@@ -257,8 +235,7 @@ describe('request headers', () => {
             { request: { method: 'GET', path: '/Groups', headers: { Accept: 'application/json' } } },
           ],
         },
-      ],
-    });
+      ], { userAgent: 'Suite Agent 2.0' });
     const result = await runAgainstFake({}, { suites: [file], only: ['hdr/bare'] });
     expect(result.exitCode).toBe(0);
     const [bare, custom] = fake!.requests.slice(-2);
@@ -296,13 +273,7 @@ describe('selection', () => {
   });
 
   it('suites running concurrently report in the same order as one at a time', async () => {
-    const file = suiteFile({
-      id: 'other',
-      title: 'other',
-      description: 'd',
-      source: 's',
-      checks: ['a', 'b', 'c'].map((n) => ({ id: `other/${n}`, title: n, description: 'd', level: 'MUST' as const, source: 's', steps: [{ request: { method: 'GET' as const, path: '/Groups' }, expect: [{ status: 200 }] }] })),
-    });
+    const file = suiteFile('other', ['a', 'b', 'c'].map((n) => ({ id: `other/${n}`, title: n, description: 'd', level: 'MUST' as const, source: 's', steps: [{ request: { method: 'GET' as const, path: '/Groups' }, expect: [{ status: 200 }] }] })));
     const one = await runAgainstFake({ groupsDelayMs: 5 }, { suites: ['okta-spec', file] });
     await fake!.close();
     const two = await runAgainstFake({ groupsDelayMs: 5 }, { suites: ['okta-spec', file], concurrency: 3 });
