@@ -4,7 +4,7 @@ import { registerList } from './list.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../common/version.js';
 
 /** Builds the command tree. Each command lives in its own file and registers itself here. */
 export function buildProgram(): Command {

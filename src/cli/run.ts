@@ -1,3 +1,4 @@
+import type { ReporterName } from '../common/reporter-names.js';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { createRedactor } from '../client/redact.js';
@@ -152,7 +153,7 @@ async function execute(flags: CliFlags): Promise<number> {
   const paint = colour ? await colourPaint() : undefined;
   try {
     for (const spec of specs) {
-      const render = await reporters[spec.name]!();
+      const render = await reporters[spec.name as ReporterName]();
       const toFile = spec.file !== undefined;
       const text = redactor.redact(render(result, { verbose: Boolean(flags.verbose), ...(paint && !toFile ? { paint } : {}) }));
       if (toFile) writeFileSync(spec.file!, text);

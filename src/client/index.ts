@@ -15,7 +15,7 @@
  * - Only `createClient` throws, with ClientConfigError, for unusable options.
  */
 import { setMaxListeners } from 'node:events';
-import { toolVersion } from '../cli/version.js';
+import { toolVersion } from '../common/version.js';
 import {
   createAuthenticator,
   tokenRequest,

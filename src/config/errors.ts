@@ -1,4 +1,4 @@
-import { ConfigError } from '../runner/errors.js';
+import { ConfigError } from '../common/errors.js';
 
 /** One problem with one option: where it was set (flag, variable, file key) and what is wrong. */
 export interface ConfigIssue {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { ConfigIssuesError } from './errors.js';
-import { locateJsonError } from './json-syntax.js';
+import { locateJsonError } from '../common/json-syntax.js';
 import type { ConfigFileData, LoadedConfig } from './resolve.js';
 import { validateConfigData } from './schema.js';
 

@@ -1,6 +1,6 @@
 import { isAbsolute, join, dirname } from 'node:path';
 import type { AuthConfig } from '../client/auth.js';
-import { reporterNames } from '../report/index.js';
+import { REPORTER_NAMES } from '../common/reporter-names.js';
 import { ConfigIssuesError, type ConfigIssue } from './errors.js';
 import {
   parseBasic,
@@ -338,7 +338,7 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
   const issues: ConfigIssue[] = [];
   const layers: Layer[] = [flagsLayer(input.flags ?? {}), envLayer(env)];
   if (input.file) layers.push(fileLayer(input.file, env, issues));
-  const knownReporters = input.reporterNames ?? reporterNames();
+  const knownReporters = input.reporterNames ?? REPORTER_NAMES;
   const origins: Record<string, Origin> = {};
 
   /** The option's value in one layer: undefined when unset there; an invalid value becomes an issue. */

@@ -1,4 +1,4 @@
-import { DEFAULT_SUITE_IDS } from '../runner/load.js';
+import { DEFAULT_SUITE_IDS } from '../common/suite-ids.js';
 
 /**
  * The starter config `scim-check init` writes. JSON has no comments, so each explained option is preceded by a

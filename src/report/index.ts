@@ -1,4 +1,5 @@
 import type { RunResult } from '../runner/results.js';
+import { REPORTER_NAMES, type ReporterName } from '../common/reporter-names.js';
 import type { Paint } from './pretty.js';
 
 /** What the CLI passes every reporter; simple reporters may ignore it. */
@@ -14,9 +15,10 @@ export type Reporter = (result: RunResult, options: ReporterOptions) => string;
 
 /**
  * The reporters `--reporter NAME[=FILE]` knows, loaded on demand (so a run only imports what it prints).
- * To add one: a module exporting a pure `(result: RunResult) => string`, and an entry here.
+ * To add one: a module exporting a pure `(result: RunResult) => string`, an entry here and its name in
+ * src/common/reporter-names.ts.
  */
-export const reporters: Record<string, () => Promise<Reporter>> = {
+export const reporters: Record<ReporterName, () => Promise<Reporter>> = {
   pretty: async () => (await import('./pretty.js')).renderPretty,
   html: async () => (await import('./html.js')).renderHtml,
   json: async () => (await import('./json.js')).renderJson,
@@ -25,5 +27,5 @@ export const reporters: Record<string, () => Promise<Reporter>> = {
 };
 
 export function reporterNames(): string[] {
-  return Object.keys(reporters);
+  return [...REPORTER_NAMES];
 }

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { compilePattern } from './assert.js';
-import { locateJsonError } from '../config/json-syntax.js';
+import { locateJsonError } from '../common/json-syntax.js';
 import { DISCOVERY_VARIABLES } from './discovery.js';
 import { ConfigError } from './errors.js';
 import { checkSelector } from './select.js';
 import { templateNames } from './template.js';
+import { DEFAULT_SUITE_IDS } from '../common/suite-ids.js';
 
 export interface LoadedSuite {
   suite: SuiteFile;
@@ -17,8 +18,8 @@ export interface LoadedSuite {
   builtIn: boolean;
 }
 
-/** Suites run when no --suite is given, in this order (those that exist). */
-export const DEFAULT_SUITE_IDS = ['okta-spec', 'okta-users', 'okta-groups'];
+// Suites run when no --suite is given, in this order (those that exist): one list, below config and runner.
+export { DEFAULT_SUITE_IDS };
 
 let suitesDirCache: string | undefined;
 /** The built-in suites/ directory: two levels above src/runner, three above dist/src/runner. */

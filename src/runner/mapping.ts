@@ -11,8 +11,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
-import { locateJsonError } from '../config/json-syntax.js';
-import { closestKey } from '../config/schema.js';
+import { locateJsonError } from '../common/json-syntax.js';
+import { closestKey } from '../common/closest-key.js';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, findAttr, userModel, type AttributeDef, type AttributeType, type SchemaDef } from '../core/schema/index.js';
 import { deepEqual, type Failure } from './assert.js';
 import { ConfigError } from './errors.js';

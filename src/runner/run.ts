@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { createClient, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
 import type { RunningServer, ServerOptions } from '../server/index.js';
-import { toolVersion } from '../cli/version.js';
+import { toolVersion } from '../common/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
 import { startDiscovery, type DiscoverySession } from './discovery.js';

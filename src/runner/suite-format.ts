@@ -185,15 +185,5 @@ export type Assertion = AssertionBase &
     | ValueAssertion
   );
 
-/** AJV validators compiled from the RFC 7643/7644 schemas (src/core/json-schemas). */
-export type SchemaName =
-  | 'User'
-  | 'Group'
-  | 'ListResponse'
-  | 'UserListResponse'
-  | 'GroupListResponse'
-  | 'Error'
-  | 'ServiceProviderConfig'
-  | 'ResourceType'
-  | 'Schema'
-  | 'PatchOp';
+import type { SchemaName } from '../core/json-schemas/schema-name.js';
+export type { SchemaName };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { locateJsonError } from '../../src/config/json-syntax.js';
+import { locateJsonError } from '../../src/common/json-syntax.js';
 
 function parses(text: string): boolean {
   try {

@@ -4,7 +4,7 @@
  * null as unassigned, unknown extensions allowed when declared in `schemas`).
  */
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import type { SchemaName } from '../../runner/suite-format.js';
+import type { SchemaName } from './schema-name.js';
 import {
   ERROR_SCHEMA,
   GROUP_SCHEMA,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 
-/** The package version, read once from package.json (two levels above dist/src/cli and src/cli alike). */
+/** The package version, read once from package.json (two levels above dist/src/common and src/common alike). */
 let cached: string | undefined;
 export function toolVersion(): string {
   if (cached === undefined) {
