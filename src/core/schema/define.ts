@@ -22,18 +22,17 @@ export function multiValued(
   description: string,
   canonicalTypes: string[] | undefined,
   valueType: AttributeType = 'string',
-  opts: Partial<AttributeDef> = {},
+  valueOpts: Partial<AttributeDef> = {},
 ): AttributeDef {
   const typeAttr = attr('type', 'string', `A label indicating the attribute's function.`);
   if (canonicalTypes) typeAttr.canonicalValues = canonicalTypes;
   return attr(name, 'complex', description, {
     multiValued: true,
     subAttributes: [
-      attr('value', valueType, `The value of the ${name} entry.`),
+      attr('value', valueType, `The value of the ${name} entry.`, valueOpts),
       attr('display', 'string', 'A human-readable name, primarily used for display purposes.'),
       typeAttr,
       attr('primary', 'boolean', `Whether this is the primary entry; at most one entry may be primary.`),
     ],
-    ...opts,
   });
 }

@@ -38,7 +38,9 @@ export const userSchema: SchemaDef = {
     multiValued('emails', 'Email addresses for the user.', ['work', 'home', 'other']),
     multiValued('phoneNumbers', 'Phone numbers for the user.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
     multiValued('ims', 'Instant messaging addresses for the user.', ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo']),
-    multiValued('photos', 'URLs of photos of the user.', ['photo', 'thumbnail'], 'reference'),
+    multiValued('photos', 'URLs of photos of the user.', ['photo', 'thumbnail'], 'reference', { referenceTypes: ['external'] }),
+    // RFC 7643 §8.7.1 lists no "primary" under addresses, but §2.4 gives every multi-valued attribute one, §4.1.2
+    // describes addresses as such, and the §8.2 example sends "primary": true: served (and enforced) on purpose.
     attr('addresses', 'complex', 'Physical mailing addresses for this user.', {
       multiValued: true,
       subAttributes: [
@@ -63,7 +65,8 @@ export const userSchema: SchemaDef = {
       ],
     }),
     multiValued('entitlements', 'Entitlements the user has.', undefined),
-    multiValued('roles', 'Roles the user has.', undefined),
-    multiValued('x509Certificates', 'X.509 certificates issued to the user.', undefined, 'binary'),
+    // RFC 7643 §8.7.1 serves an empty canonicalValues list for the type of roles and x509Certificates (none for entitlements).
+    multiValued('roles', 'Roles the user has.', []),
+    multiValued('x509Certificates', 'X.509 certificates issued to the user.', [], 'binary'),
   ],
 };
