@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
+import { BROWSER_TEST_FILE, browserNotRunReporter, browserTestRuns } from './helpers/browser-test.js';
+
+// Without chromium (and outside CI) the browser test is left out and the run ends saying so: test/helpers/browser-test.ts.
+const withBrowser = browserTestRuns();
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['dist/**', 'node_modules/**'],
+    exclude: ['dist/**', 'node_modules/**', ...(withBrowser ? [] : [BROWSER_TEST_FILE])],
+    reporters: withBrowser ? ['default'] : ['default', browserNotRunReporter],
     // The CLI tests spawn a private copy of the built package, not this tree's dist/ (which a build may be rewriting).
     globalSetup: ['test/helpers/built-copy.ts'],
     // Removes each test file's temporary directories (test/helpers/temp-dir.ts) once the file is done.

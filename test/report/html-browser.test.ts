@@ -1,6 +1,7 @@
 /**
  * The HTML report as a person sees it: rendered in Debian's headless Chromium (driven by playwright-core, which
- * never downloads a browser). Not skippable: without /usr/bin/chromium this fails and says how to install it.
+ * never downloads a browser). Not skippable: when it runs without /usr/bin/chromium it fails and says how to install it.
+ * `npm test` leaves it out on a machine without chromium and says so; CI always runs it (test/helpers/browser-test.ts).
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,9 +10,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/report/html.js';
+import { CHROMIUM } from '../helpers/browser-test.js';
 import { failingRun } from './html-fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = join(tmpdir(), 'scim-check-html-report.png');
 const SCREENSHOT_TOP = join(tmpdir(), 'scim-check-html-report-top.png');
 const LAUNCH_FLAGS = [
