@@ -1,6 +1,6 @@
 /** PATCH end to end over HTTP: the identity providers' real request shapes (issue 2) and RFC 7644 §3.5.2 errors. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENTERPRISE, expectScimError, GROUP, newUser, patchOp, startClient, type Client } from './helpers.js';
+import { ENTERPRISE, expectScimError, GROUP, newUser, patchOp, startClient, USER, type Client } from './helpers.js';
 
 let c: Client;
 beforeAll(async () => {
@@ -139,6 +139,23 @@ describe('Entra shapes', () => {
     expect(res.body[ENTERPRISE]).toEqual({ department: 'Finance', employeeNumber: 'E-7' });
     expect(res.body.schemas).toContain(ENTERPRISE);
     expect(await read(`/Users/${u.id}`)).toEqual(res.body);
+  });
+
+  it('a whole extension by its URN, with the "schemas" key client libraries put inside the extension object', async () => {
+    const u = await user();
+    const res = await c.call(
+      'PATCH',
+      `/Users/${u.id}`,
+      patchOp(
+        { op: 'add', path: ENTERPRISE, value: { schemas: [ENTERPRISE], employeeNumber: 'E-42', department: 'Ops' } },
+        { op: 'replace', value: { [ENTERPRISE]: { schemas: [ENTERPRISE], costCenter: 'CC-1' } } },
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body[ENTERPRISE]).toEqual({ employeeNumber: 'E-42', department: 'Ops', costCenter: 'CC-1' });
+    expect(res.body.schemas).toEqual([USER, ENTERPRISE]);
+    // Only "schemas" is ignored: any other unknown key inside the extension is still an error.
+    expectScimError(await c.call('PATCH', `/Users/${u.id}`, patchOp({ op: 'add', path: ENTERPRISE, value: { schemas: [ENTERPRISE], badge: 1 } })), 400, 'invalidPath');
   });
 
   it('Entra manager as a bare id string becomes {value}', async () => {

@@ -165,7 +165,8 @@ function targetValue(target: AttributeTarget, op: PatchOpName, raw: unknown): un
 /**
  * Expands a path-less value (or an extension object) into one operation per attribute. Keys may be names,
  * dotted (`name.givenName`), URN-qualified, or whole extension objects; read-only attributes are ignored
- * (Okta's group rename sends `id`), and `schemas` is ignored because the engine keeps it in sync itself.
+ * (Okta's group rename sends `id`), and `schemas` (top level or inside an extension object) is ignored because
+ * the engine keeps it in sync itself.
  */
 function expandAttributes(
   op: PatchOpName,
@@ -177,7 +178,8 @@ function expandAttributes(
   const out: NormalizedOperation[] = [];
   for (const key of Object.keys(value)) {
     const raw = value[key];
-    if (scope === null && key.toLowerCase() === 'schemas') continue;
+    // Client libraries serialise an extension object with its own "schemas" key (`{"schemas": [urn], …}`) too.
+    if (key.toLowerCase() === 'schemas' && (scope === null || !findAttr(scope.attributes, key))) continue;
     const schema = scope === null ? findSchema(model, key) : undefined;
     if (schema) {
       if (schema !== model.core && raw === null) {
