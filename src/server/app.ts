@@ -77,12 +77,13 @@ export class ScimApp implements FaultApi {
   private route(req: ScimRequest): ScimResponse {
     const ctx = this.ctx;
     const route = parseRoute(req.path);
-    const method = req.method;
+    // HEAD is GET without the body (RFC 9110 §9.3.2); node:http leaves the body out of a HEAD response itself.
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
     switch (route.kind) {
       case 'collection':
         if (method === 'GET') return listFromQuery(ctx, route.endpoint, req);
         if (method === 'POST') return createResource(ctx, route.endpoint, req);
-        return methodNotAllowed(method, ['GET', 'POST']);
+        return methodNotAllowed(method, ['GET', 'HEAD', 'POST']);
       case 'search':
         if (method === 'POST') return listFromSearch(ctx, route.endpoint, req);
         return methodNotAllowed(method, ['POST']);
@@ -97,11 +98,11 @@ export class ScimApp implements FaultApi {
           case 'DELETE':
             return deleteResource(ctx, route.endpoint, route.id, req);
           default:
-            return methodNotAllowed(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
+            return methodNotAllowed(method, ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
         }
       case 'discovery':
         if (method === 'GET') return this.discovery.get(route.endpoint, route.id);
-        return methodNotAllowed(method, ['GET']);
+        return methodNotAllowed(method, ['GET', 'HEAD']);
       case 'unsupported':
         throw new ScimError(501, `${route.endpoint === '.search' ? 'Root-level /.search' : `/${route.endpoint}`} is not supported by this server (see /ServiceProviderConfig).`);
       case 'unknown':

@@ -59,7 +59,7 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
 
   return (req, res) => {
     const started = performance.now();
-    const url = req.url ?? '/';
+    const url = originForm(req.url ?? '/');
     const q = url.indexOf('?');
     const rawPath = q < 0 ? url : url.slice(0, q);
     const query = q < 0 ? '' : url.slice(q + 1);
@@ -75,29 +75,45 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
     const hasBody = (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
     if (!hasBody) return run(req, res, started, scimReq);
 
+    const tooLarge = (): ScimError => new ScimError(413, `The request body is larger than the limit of ${maxBodyBytes} bytes.`);
+    // A refused body is still read (and discarded) before the answer goes out: a client that sends the whole body
+    // before reading (no Expect: 100-continue, as fetch and most SDKs do) would otherwise see its unread data turn
+    // the close into a connection reset and never get the 413. Past a bound, the connection is cut instead.
+    const refuse = (err: ScimError): void => {
+      if (req.readableEnded || req.complete) return fail(err, true);
+      let drained = 0;
+      const drainLimit = Math.max(maxBodyBytes * 4, MIN_DRAIN_BYTES);
+      req.removeAllListeners('data');
+      req.on('data', (chunk: Buffer) => {
+        drained += chunk.length;
+        if (drained > drainLimit) req.socket.destroy();
+      });
+      req.once('end', () => fail(err, true));
+      req.resume();
+    };
     if (length !== undefined && Number(length) > maxBodyBytes) {
-      return fail(new ScimError(413, `The request body is larger than the limit of ${maxBodyBytes} bytes.`), true);
+      // With Expect: 100-continue the body has not been sent (no 100 went out): nothing to drain.
+      return /100-continue/i.test(req.headers.expect ?? '') ? fail(tooLarge(), true) : refuse(tooLarge());
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (!JSON_MEDIA_TYPES.has(mediaType)) {
-      return fail(new ScimError(415, `Unsupported Content-Type ${quoted(req.headers['content-type'] ?? '')}: send application/scim+json or application/json.`), true);
+      return refuse(new ScimError(415, `Unsupported Content-Type ${quoted(req.headers['content-type'] ?? '')}: send application/scim+json or application/json.`));
     }
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooLarge = false;
+    let refused = false;
     req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
       size += chunk.length;
       if (size > maxBodyBytes) {
-        tooLarge = true;
+        refused = true;
         chunks.length = 0;
-        fail(new ScimError(413, `The request body is larger than the limit of ${maxBodyBytes} bytes.`), true);
+        refuse(tooLarge());
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      if (tooLarge) return;
+      if (refused) return;
       const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8');
       if (text.trim() === '') return run(req, res, started, scimReq);
       try {
@@ -116,6 +132,31 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
 }
 
 const MAX_BODY_DEPTH = 32;
+/** A refused body is drained up to max(4 × the body limit, this) before the connection is cut instead. */
+const MIN_DRAIN_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The origin-form of a request target (RFC 9112 §3.2): an absolute-form target (`GET http://host/scim/v2/Users`,
+ * which a server MUST accept, §3.2.2) loses its scheme and authority; anything else is returned as it is.
+ */
+export function originForm(target: string): string {
+  if (target.startsWith('/')) return target;
+  const match = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (!match) return target;
+  const rest = target.slice(match[0].length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+/**
+ * `Expect: 100-continue` (RFC 9110 §10.1.1): the client is told to go on unless its body is over the limit, in
+ * which case the listener answers 413 at once, before the body is sent (see the listener).
+ */
+export function checkContinue(maxBodyBytes: number, handle: (req: IncomingMessage, res: ServerResponse) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    if (!(Number(req.headers['content-length'] ?? 0) > maxBodyBytes)) res.writeContinue();
+    handle(req, res);
+  };
+}
 
 /** Whether a parsed JSON value nests objects/arrays deeper than `limit` (iterative: no stack to exhaust). */
 function nestedDeeperThan(value: unknown, limit: number): boolean {
@@ -161,6 +202,16 @@ function writeResponse(req: IncomingMessage, res: ServerResponse, answer: ScimRe
 export function onClientError(err: Error & { code?: string }, socket: Socket): void {
   if (!socket.writable) {
     socket.destroy();
+    return;
+  }
+  // Stray bytes after a valid request on a keep-alive connection: that request's answer (still being produced)
+  // goes out first, then the 400 for the rest. node:http keeps the response in progress on `_httpMessage`.
+  const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
+  if (inFlight && !inFlight.writableFinished) {
+    inFlight.once('finish', () => onClientError(err, socket));
+    inFlight.once('close', () => {
+      if (!inFlight.writableFinished) socket.destroy();
+    });
     return;
   }
   const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;

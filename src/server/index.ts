@@ -15,7 +15,7 @@ import { challenge, makeAuthenticator } from './auth.js';
 import type { ServerContext } from './context.js';
 import { Discovery } from './discovery.js';
 import { mergedFlags, resolveFaults } from './faults/index.js';
-import { createListener, onClientError } from './http.js';
+import { checkContinue, createListener, onClientError } from './http.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { loadSeed, readSeedFile, type SeedData } from './seed.js';
 import { ScimStore } from './store.js';
@@ -141,6 +141,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, listener)
     : createHttpServer(listener);
   server.on('clientError', onClientError);
+  server.on('checkContinue', checkContinue(maxBodyBytes, listener));
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -96,11 +96,11 @@ describe('unknown things', () => {
 });
 
 describe('methods', () => {
-  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s on discovery endpoints → 405 with Allow: GET', async (method) => {
+  it.each(['POST', 'PUT', 'PATCH', 'DELETE'])('%s on discovery endpoints → 405 with Allow: GET, HEAD', async (method) => {
     for (const path of ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas', '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User']) {
       const res = await c.call(method, path, method === 'DELETE' ? undefined : {});
       expectScimError(res, 405);
-      expect(res.headers.get('allow')).toBe('GET');
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
     }
   });
 
