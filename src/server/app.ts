@@ -7,7 +7,7 @@ import type { ServerContext } from './context.js';
 import type { Discovery } from './discovery.js';
 import { header, type ScimRequest, type ScimResponse } from './exchange.js';
 import type { Fault, FaultApi } from './faults/types.js';
-import { listFromQuery, listFromSearch } from './list.js';
+import { listFromQuery, listFromRootSearch, listFromSearch } from './list.js';
 import { createResource, deleteResource, getResource, patchResource, replaceResource } from './resources.js';
 import { errorResponse, methodNotAllowed, quoted } from './respond.js';
 import { parseRoute } from './route.js';
@@ -87,6 +87,9 @@ export class ScimApp implements FaultApi {
       case 'search':
         if (method === 'POST') return listFromSearch(ctx, route.endpoint, req);
         return methodNotAllowed(method, ['POST']);
+      case 'rootSearch':
+        if (method === 'POST') return listFromRootSearch(ctx, req);
+        return methodNotAllowed(method, ['POST']);
       case 'resource':
         switch (method) {
           case 'GET':
@@ -104,7 +107,7 @@ export class ScimApp implements FaultApi {
         if (method === 'GET') return this.discovery.get(route.endpoint, route.id);
         return methodNotAllowed(method, ['GET', 'HEAD']);
       case 'unsupported':
-        throw new ScimError(501, `${route.endpoint === '.search' ? 'Root-level /.search' : `/${route.endpoint}`} is not supported by this server (see /ServiceProviderConfig).`);
+        throw new ScimError(501, `/${route.endpoint} is not supported by this server (see /ServiceProviderConfig).`);
       case 'unknown':
         throw new ScimError(404, `No SCIM endpoint at ${quoted(req.path)}.`);
     }

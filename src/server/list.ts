@@ -3,10 +3,10 @@
  * An equality term on an indexed attribute (userName, externalId, id, group displayName, members.value) answers
  * from the index; other filters scan in stable order. Unfiltered, unsorted pages never walk the store.
  */
-import { compileFilter, compileSelector, findEqualityTerm, parseAttrPath, parseFilter, type Filter } from '../core/filter/index.js';
+import { compileFilter, compileSelector, findEqualityTerm, parseAttrPath, parseFilter, type AttrPath, type Filter } from '../core/filter/index.js';
 import { compileProjection, type Projection } from '../core/projection.js';
 import { badRequest } from '../core/scim-error.js';
-import { resolvePath, type ResourceModel } from '../core/schema/resolve.js';
+import { resolvePath } from '../core/schema/resolve.js';
 import type { ScimResource } from '../core/schema/types.js';
 import { LIST_RESPONSE_SCHEMA, SEARCH_REQUEST_SCHEMA } from '../core/schema/urns.js';
 import { isPlainObject } from '../core/patch/values.js';
@@ -32,7 +32,7 @@ interface ListQuery {
 export function listFromQuery(ctx: ServerContext, endpoint: ResourceEndpoint, req: ScimRequest): ScimResponse {
   const params = queryParams(req);
   const get = (name: string): string | undefined => params.get(name.toLowerCase());
-  return list(ctx, endpoint, {
+  return list(ctx, [endpoint], {
     filter: get('filter'),
     startIndex: get('startIndex'),
     count: get('count'),
@@ -45,6 +45,21 @@ export function listFromQuery(ctx: ServerContext, endpoint: ResourceEndpoint, re
 
 /** POST …/.search with a SearchRequest body (RFC 7644 §3.4.3). */
 export function listFromSearch(ctx: ServerContext, endpoint: ResourceEndpoint, req: ScimRequest): ScimResponse {
+  return list(ctx, [endpoint], searchQuery(req));
+}
+
+/**
+ * POST /.search at the root (RFC 7644 §3.4.3): Users and Groups together, each result telling its kind by
+ * `schemas` and `meta.resourceType`. An attribute one resource type lacks has no value there (§3.4.2.2); one
+ * that no resource type knows is an invalidFilter error, as at the resource endpoints.
+ */
+export function listFromRootSearch(ctx: ServerContext, req: ScimRequest): ScimResponse {
+  return list(ctx, ROOT_ENDPOINTS, searchQuery(req));
+}
+
+const ROOT_ENDPOINTS: readonly ResourceEndpoint[] = ['Users', 'Groups'];
+
+function searchQuery(req: ScimRequest): ListQuery {
   const body = req.body;
   if (!isPlainObject(body)) throw badRequest('The search body must be a SearchRequest JSON object.', 'invalidSyntax');
   const schemas = body['schemas'];
@@ -77,7 +92,7 @@ export function listFromSearch(ctx: ServerContext, endpoint: ResourceEndpoint, r
   query.count = int('count');
   query.attributes = names('attributes');
   query.excludedAttributes = names('excludedAttributes');
-  return list(ctx, endpoint, query);
+  return query;
 }
 
 /** An integer parameter; out-of-range values are clamped as RFC 7644 §3.4.2.4 says. */
@@ -96,22 +111,41 @@ const INDEXED: Record<ResourceEndpoint, readonly string[]> = {
   Groups: ['id', 'externalId', 'displayName', 'members.value'],
 };
 
-function list(ctx: ServerContext, endpoint: ResourceEndpoint, query: ListQuery): ScimResponse {
-  const model = ctx.models[endpoint];
+/** A resource found by a list or search, with its resource type (a root search returns both kinds). */
+interface Hit {
+  endpoint: ResourceEndpoint;
+  entry: Entry;
+}
+
+const tableOf = (ctx: ServerContext, endpoint: ResourceEndpoint) => (endpoint === 'Users' ? ctx.store.users : ctx.store.groups);
+
+function list(ctx: ServerContext, endpoints: readonly ResourceEndpoint[], query: ListQuery): ScimResponse {
   const startIndex = Math.max(1, integerParam(query.startIndex, 'startIndex') ?? 1);
   const count = Math.min(ctx.maxResults, Math.max(0, integerParam(query.count, 'count') ?? ctx.maxResults));
-  const projection = compileProjection(model, query.attributes, query.excludedAttributes);
+  const projections = new Map(endpoints.map((e) => [e, compileProjection(ctx.models[e], query.attributes, query.excludedAttributes)]));
   const descending = sortDescending(query.sortOrder);
-  const compare = query.sortBy === undefined ? undefined : sortComparator(query.sortBy, model, descending);
+  const compare = query.sortBy === undefined ? undefined : sortComparator(ctx, query.sortBy, endpoints, descending);
 
-  const table = endpoint === 'Users' ? ctx.store.users : ctx.store.groups;
   let total: number;
-  let page: Entry[];
+  let page: Hit[];
   if (query.filter === undefined && compare === undefined) {
-    total = table.size;
-    page = count === 0 ? [] : table.page(startIndex - 1, count);
+    // Unfiltered, unsorted: the page is cut from the tables (one after the other) without walking them.
+    total = endpoints.reduce((sum, e) => sum + tableOf(ctx, e).size, 0);
+    page = [];
+    let skip = startIndex - 1;
+    for (const endpoint of endpoints) {
+      const table = tableOf(ctx, endpoint);
+      const wanted = count - page.length;
+      if (wanted <= 0) break;
+      if (skip >= table.size) {
+        skip -= table.size;
+        continue;
+      }
+      for (const entry of table.page(skip, wanted)) page.push({ endpoint, entry });
+      skip = 0;
+    }
   } else {
-    let matches = query.filter === undefined ? [...table.scan()] : filterEntries(ctx, endpoint, query.filter);
+    let matches = query.filter === undefined ? everything(ctx, endpoints) : filterHits(ctx, endpoints, query.filter);
     // Array.prototype.sort is stable and matches are in insertion order, so ties keep a stable order.
     if (compare) matches = matches.sort(compare);
     total = matches.length;
@@ -124,29 +158,59 @@ function list(ctx: ServerContext, endpoint: ResourceEndpoint, query: ListQuery):
       totalResults: total,
       startIndex,
       itemsPerPage: page.length,
-      Resources: page.map((entry) => render(ctx, endpoint, entry, projection)),
+      Resources: page.map(({ endpoint, entry }) => render(ctx, endpoint, entry, projections.get(endpoint)!)),
     },
   };
 }
 
-function filterEntries(ctx: ServerContext, endpoint: ResourceEndpoint, text: string): Entry[] {
-  const model = ctx.models[endpoint];
+function everything(ctx: ServerContext, endpoints: readonly ResourceEndpoint[]): Hit[] {
+  const hits: Hit[] = [];
+  for (const endpoint of endpoints) for (const entry of tableOf(ctx, endpoint).scan()) hits.push({ endpoint, entry });
+  return hits;
+}
+
+function filterHits(ctx: ServerContext, endpoints: readonly ResourceEndpoint[], text: string): Hit[] {
   const filter = parseFilter(text);
-  const predicate = compileFilter(filter, model);
-  // Filters on the derived attributes (a user's groups, a group's members) need the rendered resource.
-  const derived = endpoint === 'Users' ? 'groups' : 'members';
-  const view = mentions(filter, derived)
-    ? (entry: Entry): ScimResource => render(ctx, endpoint, entry, EVERYTHING)
-    : (entry: Entry): ScimResource => entry.resource;
-  const matches: Entry[] = [];
-  for (const entry of candidates(ctx, endpoint, filter)) if (predicate(view(entry))) matches.push(entry);
-  return matches;
+  const several = endpoints.length > 1;
+  if (several) requireKnownSomewhere(ctx, endpoints, filter);
+  const hits: Hit[] = [];
+  for (const endpoint of endpoints) {
+    const predicate = compileFilter(filter, ctx.models[endpoint], { unknownAsAbsent: several });
+    // Filters on the derived attributes (a user's groups, a group's members) need the rendered resource.
+    const derived = endpoint === 'Users' ? 'groups' : 'members';
+    const view = mentions(filter, derived)
+      ? (entry: Entry): ScimResource => render(ctx, endpoint, entry, EVERYTHING)
+      : (entry: Entry): ScimResource => entry.resource;
+    for (const entry of candidates(ctx, endpoint, filter)) if (predicate(view(entry))) hits.push({ endpoint, entry });
+  }
+  return hits;
+}
+
+/** Across resource types, an attribute no type knows is still a client error (most likely a typo). */
+function requireKnownSomewhere(ctx: ServerContext, endpoints: readonly ResourceEndpoint[], filter: Filter): void {
+  for (const path of topLevelPaths(filter)) {
+    if (endpoints.some((e) => resolvePath(ctx.models[e], path) !== undefined)) continue;
+    // Compiling against the first model reports the unknown attribute in the resource endpoints' words.
+    compileFilter({ kind: 'present', path }, ctx.models[endpoints[0]!]);
+  }
+}
+
+function topLevelPaths(filter: Filter): AttrPath[] {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      return [...topLevelPaths(filter.left), ...topLevelPaths(filter.right)];
+    case 'not':
+      return topLevelPaths(filter.filter);
+    default:
+      return [filter.path];
+  }
 }
 
 /** The entries a filter can match: from an index when it has an indexed equality term, else all of them. */
 function candidates(ctx: ServerContext, endpoint: ResourceEndpoint, filter: Filter): Iterable<Entry> {
   const term = findEqualityTerm(filter, INDEXED[endpoint]);
-  const table = endpoint === 'Users' ? ctx.store.users : ctx.store.groups;
+  const table = tableOf(ctx, endpoint);
   if (!term) return table.scan();
   const one = (entry: Entry | undefined): Entry[] => (entry ? [entry] : []);
   switch (term.attr) {
@@ -196,26 +260,32 @@ type SortKey = string | number | boolean | undefined;
 
 /**
  * Orders by the attribute's (first) value, with the attribute's comparison rules (caseExact, dateTime as instants).
- * Resources without a value sort after all others in ascending order (and before them in descending order).
+ * Resources without a value sort after all others in ascending order (and before them in descending order); across
+ * resource types, a type without the attribute has no value for it.
  */
-function sortComparator(sortBy: string, model: ResourceModel, descending: boolean): (a: Entry, b: Entry) => number {
+function sortComparator(ctx: ServerContext, sortBy: string, endpoints: readonly ResourceEndpoint[], descending: boolean): (a: Hit, b: Hit) => number {
   const path = parseAttrPath(sortBy, 'invalidValue');
-  const resolved = resolvePath(model, path);
-  if (!resolved || resolved.kind !== 'attribute') throw badRequest(`"sortBy": unknown attribute ${quoted(sortBy)}.`, 'invalidValue');
-  const def = resolved.sub ?? resolved.def;
-  const select = compileSelector(path, model);
-  const keyOf = (entry: Entry): SortKey => {
-    const v = select(entry.resource)[0];
-    if (typeof v === 'string') {
-      if (def.type === 'dateTime') return Date.parse(v);
-      return def.caseExact ? v : v.toLowerCase();
-    }
-    return typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
-  };
+  const keyOfBy = new Map<ResourceEndpoint, (entry: Entry) => SortKey>();
+  for (const endpoint of endpoints) {
+    const model = ctx.models[endpoint];
+    const resolved = resolvePath(model, path);
+    if (!resolved || resolved.kind !== 'attribute') continue;
+    const def = resolved.sub ?? resolved.def;
+    const select = compileSelector(path, model);
+    keyOfBy.set(endpoint, (entry) => {
+      const v = select(entry.resource)[0];
+      if (typeof v === 'string') {
+        if (def.type === 'dateTime') return Date.parse(v);
+        return def.caseExact ? v : v.toLowerCase();
+      }
+      return typeof v === 'number' || typeof v === 'boolean' ? v : undefined;
+    });
+  }
+  if (keyOfBy.size === 0) throw badRequest(`"sortBy": unknown attribute ${quoted(sortBy)}.`, 'invalidValue');
   const keys = new Map<Entry, SortKey>();
-  const cached = (e: Entry): SortKey => {
-    if (!keys.has(e)) keys.set(e, keyOf(e));
-    return keys.get(e);
+  const cached = (hit: Hit): SortKey => {
+    if (!keys.has(hit.entry)) keys.set(hit.entry, keyOfBy.get(hit.endpoint)?.(hit.entry));
+    return keys.get(hit.entry);
   };
   const sign = descending ? -1 : 1;
   return (a, b) => {

@@ -7,15 +7,17 @@ export type DiscoveryEndpoint = 'ServiceProviderConfig' | 'ResourceTypes' | 'Sch
 export type Route =
   | { kind: 'collection'; endpoint: ResourceEndpoint }
   | { kind: 'search'; endpoint: ResourceEndpoint }
+  /** POST /.search at the root: every resource type (RFC 7644 §3.4.3). */
+  | { kind: 'rootSearch' }
   | { kind: 'resource'; endpoint: ResourceEndpoint; id: string }
   | { kind: 'discovery'; endpoint: DiscoveryEndpoint; id?: string }
   /** RFC 7644 endpoints this server does not implement (answered 501). */
-  | { kind: 'unsupported'; endpoint: 'Bulk' | 'Me' | '.search' }
+  | { kind: 'unsupported'; endpoint: 'Bulk' | 'Me' }
   | { kind: 'unknown' };
 
 const RESOURCE_ENDPOINTS = new Set<string>(['Users', 'Groups']);
 const DISCOVERY_ENDPOINTS = new Set<string>(['ServiceProviderConfig', 'ResourceTypes', 'Schemas']);
-const UNSUPPORTED_ENDPOINTS = new Set<string>(['Bulk', 'Me', '.search']);
+const UNSUPPORTED_ENDPOINTS = new Set<string>(['Bulk', 'Me']);
 
 /** Classifies a path such as "/Users/abc" or "/Schemas/urn:…:User" (a trailing slash is tolerated). */
 export function parseRoute(path: string): Route {
@@ -39,8 +41,9 @@ export function parseRoute(path: string): Route {
     if (id === undefined || id === '' || type === 'ServiceProviderConfig') return { kind: 'unknown' };
     return { kind: 'discovery', endpoint: type, id };
   }
+  if (endpoint === '.search' && rest === undefined) return { kind: 'rootSearch' };
   if (UNSUPPORTED_ENDPOINTS.has(endpoint) && rest === undefined) {
-    return { kind: 'unsupported', endpoint: endpoint as 'Bulk' | 'Me' | '.search' };
+    return { kind: 'unsupported', endpoint: endpoint as 'Bulk' | 'Me' };
   }
   return { kind: 'unknown' };
 }

@@ -44,15 +44,27 @@ interface Target {
  * Compiles a filter against a resource model into a predicate. Throws ScimError(400, invalidFilter) for
  * attributes the model does not know and for values or operators that do not fit the attribute's type.
  */
-export function compileFilter(filter: Filter, model: ResourceModel): ResourcePredicate {
-  return compileNode(filter, topLevelResolver(model));
+export function compileFilter(filter: Filter, model: ResourceModel, options: FilterOptions = {}): ResourcePredicate {
+  return compileNode(filter, topLevelResolver(model, options.unknownAsAbsent === true));
 }
 
+export interface FilterOptions {
+  /**
+   * Attributes the model does not know have no value instead of being an error: a search across several
+   * resource types (RFC 7644 §3.4.2.2: such an attribute is treated "as if there is no attribute value").
+   */
+  unknownAsAbsent?: boolean;
+}
+
+/** The target of a path the model does not know, when that means "no value" (see FilterOptions). */
+const ABSENT_KEY = '\u0000absent';
+
 /** Resolves paths written at the top level of a filter (resource attributes, URN-qualified or not). */
-function topLevelResolver(model: ResourceModel): (path: AttrPath) => Target {
+function topLevelResolver(model: ResourceModel, unknownAsAbsent = false): (path: AttrPath) => Target {
   return (path) => {
     const label = stringifyAttrPath(path);
     const resolved = resolvePath(model, path);
+    if (resolved === undefined && unknownAsAbsent) return { label, keys: [ABSENT_KEY], def: null };
     if (resolved === undefined) throw invalid(`unknown attribute ${quote(label)} for ${model.resourceType.name} resources`);
     if (resolved.kind === 'extension') return { label, keys: [resolved.schema.id], def: null };
     if (isHidden(resolved)) throw invalid(`"${label}" is never returned, so it cannot be used in a filter`);
@@ -126,12 +138,22 @@ function compileNode(filter: Filter, resolve: (path: AttrPath) => Target): (root
       const anyValue = visitor(resolve(filter.path).keys);
       return (root) => anyValue(root, isPresent);
     }
-    case 'compare':
-      return compileCompare(resolve(filter.path), filter.op, filter.value);
+    case 'compare': {
+      const target = resolve(filter.path);
+      if (isAbsent(target)) {
+        // No value: only `eq null` and `ne <value>` hold (ne is not eq; eq null is not pr).
+        const holds = filter.value === null ? filter.op === 'eq' : filter.op === 'ne';
+        return () => holds;
+      }
+      return compileCompare(target, filter.op, filter.value);
+    }
     case 'valuePath':
+      if (isAbsent(resolve(filter.path))) return () => false;
       return compileValuePath(filter.path, filter.filter, resolve);
   }
 }
+
+const isAbsent = (target: Target): boolean => target.keys.length === 1 && target.keys[0] === ABSENT_KEY;
 
 function compileValuePath(
   path: AttrPath,
