@@ -1,4 +1,6 @@
-/** Response bodies: read with a byte cap (stop reading, never buffer past it), then interpret as JSON. */
+/** Response bodies: decoded (gzip/deflate/br), read with a byte cap (stop reading, never buffer past it), then interpreted as JSON. */
+import { pipeline, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 
 export interface BodyProgress {
   /** Bytes received so far (after content decoding). */
@@ -12,41 +14,48 @@ export interface CappedBody {
 }
 
 /**
- * Reads `stream` until it ends or passes `maxBytes`; `progress` stays readable if the stream fails midway.
- * `signal` ends the read at once, even when the stream itself does not notice (undici's fetch leaves a read of a
- * gzip body pending after an abort when several such reads run at once).
+ * The body decoded by its Content-Encoding. The HTTP client decodes nothing by itself (it sends exactly the
+ * request's headers, so it cannot know whether an encoding was asked for); a server may compress anyway, and
+ * the cap then applies to the decoded bytes, which is what keeps a gzip bomb small. Unknown codings pass as they are.
  */
-export async function readCapped(
-  stream: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-  progress: BodyProgress,
-  signal?: AbortSignal,
-): Promise<CappedBody> {
-  if (!stream) return { data: Buffer.alloc(0), overflow: false };
-  const reader = stream.getReader();
-  const stopped = signal && abortedPromise(signal);
-  const chunks: Uint8Array[] = [];
-  for (;;) {
-    let next: Awaited<ReturnType<typeof reader.read>>;
-    try {
-      next = await (stopped ? Promise.race([reader.read(), stopped]) : reader.read());
-    } catch (error) {
-      reader.cancel().catch(() => undefined);
-      throw error;
-    }
-    const { done, value } = next;
-    if (done) break;
-    progress.bytes += value.byteLength;
-    if (progress.bytes > maxBytes) {
-      const keep = value.byteLength - (progress.bytes - maxBytes);
-      chunks.push(value.subarray(0, keep));
-      // Cancelling closes the connection: the rest of a 50 MB answer is never read.
-      reader.cancel().catch(() => undefined);
-      return { data: Buffer.concat(chunks), overflow: true };
-    }
-    chunks.push(value);
+export function decodedBody(body: Readable, contentEncoding: string | undefined): Readable {
+  const codings = (contentEncoding ?? '').split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity');
+  let stream = body;
+  // Codings are listed in the order they were applied: undo them from the last.
+  for (const coding of codings.reverse()) {
+    const decoder = coding === 'gzip' || coding === 'x-gzip' ? createGunzip() : coding === 'deflate' ? createInflate() : coding === 'br' ? createBrotliDecompress() : undefined;
+    if (!decoder) return stream;
+    // pipeline destroys every stage on an error, so a reset mid-body surfaces on the last one.
+    stream = pipeline(stream, decoder, () => undefined);
   }
-  return { data: Buffer.concat(chunks), overflow: false };
+  return stream;
+}
+
+/**
+ * Reads `stream` until it ends or passes `maxBytes`; `progress` stays readable if the stream fails midway.
+ * `signal` ends the read at once, even when the stream itself does not notice.
+ */
+export async function readCapped(stream: Readable, maxBytes: number, progress: BodyProgress, signal?: AbortSignal): Promise<CappedBody> {
+  const chunks: Buffer[] = [];
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const stopped = signal && abortedPromise(signal);
+  try {
+    for (;;) {
+      const next = await (stopped ? Promise.race([iterator.next(), stopped]) : iterator.next());
+      if (next.done) break;
+      const value = next.value;
+      progress.bytes += value.byteLength;
+      if (progress.bytes > maxBytes) {
+        chunks.push(value.subarray(0, value.byteLength - (progress.bytes - maxBytes)));
+        return { data: Buffer.concat(chunks), overflow: true };
+      }
+      chunks.push(value);
+    }
+    return { data: Buffer.concat(chunks), overflow: false };
+  } finally {
+    // Destroying closes the connection: the rest of a 50 MB answer is never read.
+    if (!stream.readableEnded) stream.destroy();
+  }
 }
 
 /** Rejects with the signal's reason once it aborts (never resolves). */

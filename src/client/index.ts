@@ -1,37 +1,45 @@
 /**
- * The conformance runner's HTTP client: global fetch over a keep-alive undici dispatcher, with credentials,
+ * The conformance runner's HTTP client: undici's request API over a keep-alive dispatcher, with credentials,
  * timeouts, a body cap, hand-followed redirects, polite 429 waits, and a transcript redacted at capture time.
  *
  * Choices a reader of a transcript should know:
+ * - A request carries exactly the headers it names, plus the configured extra headers and credentials (see
+ *   SendRequest.headers); the HTTP library adds only Host, Connection and Content-Length.
  * - `send` never throws: every failure is `exchange.error` ({code, message}, one line; codes listed in
  *   transport-errors.ts plus DEADLINE_EXCEEDED, TIMEOUT, BODY_STALLED, BODY_TOO_LARGE, CLIENT_CLOSED, INVALID_URL,
  *   DOT_SEGMENT (a path with a "." or ".." segment is refused, never normalised), AUTH_TOKEN_FAILED, REDIRECT_LOOP, TOO_MANY_REDIRECTS, REDIRECT_INVALID, REDIRECT_WITHOUT_LOCATION).
  *   Invalid JSON is not an error: `response.body` holds the text, `json` stays undefined, `jsonError` says why.
+ * - The base URL's query string (`…/scim/v2?aadOptscim062020`, `?api_key=K`) is kept on every request under the
+ *   base; its parameter values are secrets.
  * - Redirects are followed (up to `maxRedirects`); to another origin (scheme, host or port differ) they are
  *   followed WITHOUT Authorization, cookies or the configured extra headers, and a note says so. The record's
  *   `request` is the first request; `redirects` lists the hops; `response` is the last answer.
  * - A 429 with a usable Retry-After is waited out (bounded per send by `rateLimit`, and by the deadline), then
  *   retried; each wait is in `retries` and `notes`. Without a usable Retry-After it is returned as is.
+ * - Redaction only touches the record; what goes on the wire (an OAuth token read back from its endpoint
+ *   included) never comes from a redacted copy.
  * - Only `createClient` throws, with ClientConfigError, for unusable options.
  */
 import { setMaxListeners } from 'node:events';
-import { toolVersion } from '../common/version.js';
 import {
   createAuthenticator,
   tokenRequest,
   type AuthConfig,
   type AuthMode,
+  type Authenticator,
   type OAuth2ClientCredentials,
 } from './auth.js';
 import { truncateForRecord } from './body.js';
 import { checkClientOptions } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Exchange, RedirectRecord, RetryRecord } from './exchange.js';
+import { hasHeader, mergeHeaders, withoutHeaders } from './headers.js';
 import { createRedactor, type Redactor } from './redact.js';
 import { isRedirect, nextHop } from './redirects.js';
 import { rateLimitDecision } from './rate-limit.js';
+import { hasDotSegment, resolveUrl, targetOf, type Target } from './target.js';
 import type { TransportError } from './transport-errors.js';
-import { createWire, type WireResult } from './wire.js';
+import { createWire, type Wire, type WireResult } from './wire.js';
 
 export type { Exchange, RecordedRequest, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
 export type { AuthConfig, AuthMode, OAuth2ClientCredentials } from './auth.js';
@@ -47,10 +55,13 @@ export interface RateLimitOptions {
 }
 
 export interface ClientOptions {
-  /** SCIM base URL, e.g. https://app.example.com/scim/v2 */
+  /** SCIM base URL, e.g. https://app.example.com/scim/v2 (a query string is kept on every request). */
   baseUrl: string;
   auth: AuthConfig;
-  /** Extra headers sent on every request; their values are treated as secrets and redacted. */
+  /**
+   * Extra headers sent on every request (--header); their values are treated as secrets and redacted. A request's
+   * own header of the same name wins.
+   */
   headers?: Record<string, string>;
   /** Per-request timeout (ms): covers waiting for the head and reading the whole body (default 30 s). */
   timeoutMs?: number;
@@ -61,7 +72,6 @@ export interface ClientOptions {
   ca?: string;
   /** Response bodies larger than this are cut off and the exchange fails (default 10 MiB). */
   maxBodyBytes?: number;
-  userAgent?: string;
   /** Proxy URL for every request; without it HTTPS_PROXY/HTTP_PROXY/NO_PROXY from `env` apply. */
   proxy?: string;
   /** Environment for proxy variables (default process.env). */
@@ -79,17 +89,19 @@ export interface SendRequest {
   method: string;
   /** Absolute URL, or a path relative to the base URL ("/Users?x=1"). */
   url: string;
+  /**
+   * Every header of the request, exactly as it goes on the wire (names keep their spelling and order): the client
+   * adds only the configured extra headers and, unless this names Authorization, the credentials. The HTTP
+   * library adds Host, Connection and Content-Length; nothing else (no User-Agent, Accept or Content-Type).
+   * An Authorization given here is sent as it is (e.g. Okta's `Authorization: non-token`) and shown in the record
+   * (minus any known secret in it): it is the request's, not the run's credential.
+   */
   headers?: Record<string, string>;
   body?: string;
   /** 'default' = configured credentials, 'none' = no Authorization, 'invalid' = a wrong credential. */
   auth?: AuthMode;
   /** Overrides the client's per-request timeout for this send. */
   timeoutMs?: number;
-  /**
-   * Headers the client would add by default (accept, user-agent, content-type) that this request must not carry.
-   * fetch may still add its own minimal default (e.g. `accept: *\/*`).
-   */
-  omitHeaders?: string[];
 }
 
 export interface ScimClient {
@@ -110,41 +122,23 @@ const DEFAULTS = {
   rateLimitRetries: 5,
 };
 
+type Settings = ReturnType<typeof settingsOf>;
+
+function settingsOf(options: ClientOptions) {
+  return {
+    timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULTS.maxBodyBytes,
+    maxRedirects: options.maxRedirects ?? DEFAULTS.maxRedirects,
+    recordBodyChars: options.recordBodyChars ?? DEFAULTS.recordBodyChars,
+    maxJsonDepth: options.maxJsonDepth ?? DEFAULTS.maxJsonDepth,
+    rateLimitWaitMs: options.rateLimit?.maxWaitMs ?? DEFAULTS.rateLimitWaitMs,
+    rateLimitRetries: options.rateLimit?.maxRetries ?? DEFAULTS.rateLimitRetries,
+    extraHeaders: options.headers ?? {},
+    env: options.env ?? process.env,
+  };
+}
+
 class TokenFailure extends Error {}
-
-/** The base URL with a trailing slash, so relative paths append to it instead of replacing its last segment. */
-function normalizedBase(baseUrl: string): URL {
-  const base = new URL(baseUrl);
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
-  return base;
-}
-
-/**
- * A "." or ".." segment (also spelt %2e) in the path: URL parsing would silently turn "/Users/.." into the base
- * path itself, so a server answering with id ".." could make a DELETE meant for one user hit "/scim/v2/".
- */
-function hasDotSegment(target: string): boolean {
-  const path = target.replace(/^https?:\/\/[^/?#]*/i, '').split(/[?#]/, 1)[0] ?? '';
-  return path.split('/').some((segment) => /^(?:\.|%2e){1,2}$/i.test(segment));
-}
-
-function resolveUrl(base: URL, target: string): URL {
-  if (/^https?:\/\//i.test(target)) return new URL(target);
-  return new URL(target.replace(/^\/+/, ''), base);
-}
-
-/** Header maps keyed case-insensitively; the last writer of a name wins. */
-function mergeHeaders(...layers: (Record<string, string> | undefined)[]): Record<string, string> {
-  const byLower = new Map<string, [string, string]>();
-  for (const layer of layers) {
-    for (const [name, value] of Object.entries(layer ?? {})) byLower.set(name.toLowerCase(), [name, value]);
-  }
-  return Object.fromEntries(byLower.values());
-}
-
-function withoutHeaders(headers: Record<string, string>, lowerNames: Set<string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !lowerNames.has(name.toLowerCase())));
-}
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -161,6 +155,32 @@ function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
   });
 }
 
+/** Every string that must never appear in a record, known before the first request. */
+function redactorFor(options: ClientOptions, settings: Settings, target: Target): Redactor {
+  const { extraHeaders } = settings;
+  const redactor = createRedactor([...Object.values(extraHeaders), ...target.secrets], Object.keys(extraHeaders));
+  for (const secret of proxySecrets(options.proxy, settings.env)) redactor.addSecret(secret);
+  return redactor;
+}
+
+/** OAuth tokens come through the same wire (dispatcher, TLS, proxy, timeouts) as SCIM requests. */
+function tokenFetcher(wire: Wire, timeoutMs: number) {
+  return async (config: OAuth2ClientCredentials): Promise<{ accessToken: string; expiresInS?: number }> => {
+    const { headers, body } = tokenRequest(config);
+    // The unredacted value: a token equal to one seen before is already a registered secret, and its redacted
+    // copy must never be what goes on the wire.
+    const attempt = await wire.send({ method: 'POST', url: new URL(config.tokenUrl), headers, body, timeoutMs, keepRawJson: true });
+    if (attempt.error) throw new TokenFailure(`token request failed: ${attempt.error.message}`);
+    const json = attempt.rawJson as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
+    if (attempt.response?.status !== 200 || typeof json?.access_token !== 'string') {
+      const reason = typeof json?.error === 'string' ? ` (${json.error})` : '';
+      throw new TokenFailure(`token endpoint answered ${attempt.response?.status ?? 'nothing'}${reason} without an access_token`);
+    }
+    const expires = Number(json.expires_in);
+    return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
+  };
+}
+
 /** Throws ClientConfigError for unusable options; after that, `send` never throws. */
 export function createClient(options: ClientOptions): ScimClient {
   checkClientOptions({
@@ -172,210 +192,30 @@ export function createClient(options: ClientOptions): ScimClient {
     headers: options.headers,
     ...(options.auth.kind === 'oauth2' ? { tokenUrl: options.auth.tokenUrl } : {}),
   });
-  const base = normalizedBase(options.baseUrl);
-  const timeoutMs = options.timeoutMs ?? DEFAULTS.timeoutMs;
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
-  const maxRedirects = options.maxRedirects ?? DEFAULTS.maxRedirects;
-  const recordBodyChars = options.recordBodyChars ?? DEFAULTS.recordBodyChars;
-  const maxJsonDepth = options.maxJsonDepth ?? DEFAULTS.maxJsonDepth;
-  const rateLimitWaitMs = options.rateLimit?.maxWaitMs ?? DEFAULTS.rateLimitWaitMs;
-  const rateLimitRetries = options.rateLimit?.maxRetries ?? DEFAULTS.rateLimitRetries;
-  const extraHeaders = options.headers ?? {};
-  const userAgent = options.userAgent ?? `scim-check/${toolVersion()}`;
+  const settings = settingsOf(options);
+  const target = targetOf(options.baseUrl);
+  const redactor = redactorFor(options, settings, target);
 
-  const redactor: Redactor = createRedactor(Object.values(extraHeaders), Object.keys(extraHeaders));
-  for (const secret of proxySecrets(options.proxy, options.env ?? process.env)) redactor.addSecret(secret);
   const dispatcher = createDispatcher({
     insecure: options.insecure ?? false,
-    env: options.env ?? process.env,
-    timeoutMs,
+    env: settings.env,
+    timeoutMs: settings.timeoutMs,
     ...(options.ca ? { ca: options.ca } : {}),
     ...(options.proxy ? { proxy: options.proxy } : {}),
   });
   const closing = new AbortController();
   // Every concurrent 429 wait listens on it; that many listeners is expected, not a leak.
   setMaxListeners(0, closing.signal);
+  const wire = createWire({ dispatcher, redactor, closing: closing.signal, deadline: options.deadline, ...settings });
 
-  const wire = createWire({
-    dispatcher,
-    redactor,
-    closing: closing.signal,
-    deadline: options.deadline,
-    maxBodyBytes,
-    recordBodyChars,
-    maxJsonDepth,
-  });
-
-  /** Credentials never follow a redirect to another origin: these headers are dropped there. */
-  const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'cookie', ...Object.keys(extraHeaders).map((n) => n.toLowerCase())]);
-
-  const fetchToken = async (config: OAuth2ClientCredentials): Promise<{ accessToken: string; expiresInS?: number }> => {
-    const { headers, body } = tokenRequest(config);
-    const attempt = await wire.send({ method: 'POST', url: new URL(config.tokenUrl), headers, body, timeoutMs });
-    if (attempt.error) throw new TokenFailure(`token request failed: ${attempt.error.message}`);
-    const json = attempt.response?.json as { access_token?: unknown; expires_in?: unknown; error?: unknown } | undefined;
-    if (attempt.response?.status !== 200 || typeof json?.access_token !== 'string') {
-      const reason = typeof json?.error === 'string' ? ` (${json.error})` : '';
-      throw new TokenFailure(`token endpoint answered ${attempt.response?.status ?? 'nothing'}${reason} without an access_token`);
-    }
-    const expires = Number(json.expires_in);
-    return { accessToken: json.access_token, ...(Number.isFinite(expires) ? { expiresInS: expires } : {}) };
-  };
-  const auth = createAuthenticator(options.auth, fetchToken, (secret) => redactor.addSecret(secret));
+  const auth = createAuthenticator(options.auth, tokenFetcher(wire, settings.timeoutMs), (secret) => redactor.addSecret(secret));
   for (const secret of auth.secrets) redactor.addSecret(secret);
 
-  function redactError(error: TransportError): TransportError {
-    return { code: error.code, message: redactor.redact(error.message) };
-  }
-
-  async function send(request: SendRequest): Promise<Exchange> {
-    const startedAt = new Date().toISOString();
-    const started = performance.now();
-    const method = request.method.toUpperCase();
-    const mode = request.auth ?? 'default';
-    const notes: string[] = [];
-    const retries: RetryRecord[] = [];
-    const redirects: RedirectRecord[] = [];
-    let sentHeaders: Record<string, string> = mergeHeaders(
-      { accept: 'application/scim+json, application/json;q=0.9', 'user-agent': userAgent },
-      request.body !== undefined ? { 'content-type': 'application/scim+json; charset=utf-8' } : undefined,
-      extraHeaders,
-      request.headers,
-    );
-    if (request.omitHeaders?.length) sentHeaders = withoutHeaders(sentHeaders, new Set(request.omitHeaders.map((h) => h.toLowerCase())));
-    const finish = (firstUrl: string, attempt: WireResult): Exchange => {
-      const exchange: Exchange = {
-        request: {
-          method,
-          url: redactor.redact(firstUrl),
-          headers: redactor.redactHeaders(sentHeaders),
-          ...(request.body !== undefined
-            ? { body: truncateForRecord(redactor.redact(request.body), recordBodyChars, Buffer.byteLength(request.body)) }
-            : {}),
-        },
-        ms: Math.round((performance.now() - started) * 100) / 100,
-        startedAt,
-      };
-      if (attempt.response) exchange.response = attempt.response;
-      if (attempt.error) exchange.error = redactError(attempt.error);
-      if (attempt.response?.jsonError) notes.push(`response body is not usable JSON: ${attempt.response.jsonError}`);
-      if (retries.length > 0) exchange.retries = retries;
-      if (redirects.length > 0) exchange.redirects = redirects;
-      if (notes.length > 0) exchange.notes = notes.map((note) => redactor.redact(note));
-      return exchange;
-    };
-
-    if (hasDotSegment(request.url)) {
-      return finish(request.url, { error: { code: 'DOT_SEGMENT', message: `refused to send ${method} ${request.url}: a "." or ".." path segment would address another resource` } });
-    }
-    let url: URL;
-    try {
-      url = resolveUrl(base, request.url);
-    } catch {
-      return finish(request.url, { error: { code: 'INVALID_URL', message: `not a valid URL: ${request.url}` } });
-    }
-    const firstUrl = url.href;
-    if (closing.signal.aborted) {
-      return finish(firstUrl, { error: { code: 'CLIENT_CLOSED', message: 'the client was closed before this request' } });
-    }
-    const isAuthorization = (name: string): boolean => name.toLowerCase() === 'authorization';
-    if (mode !== 'default' && !Object.keys(request.headers ?? {}).some(isAuthorization)) {
-      // A credential given as an extra header (--header "Authorization: …") is still the run's credential: a
-      // request meant to go without it, or with a wrong one, must not carry it.
-      sentHeaders = Object.fromEntries(Object.entries(sentHeaders).filter(([name]) => !isAuthorization(name)));
-    }
-    try {
-      const explicitAuthorization = Object.keys(sentHeaders).some(isAuthorization);
-      if (!explicitAuthorization) {
-        const authorization = await auth.authorization(mode);
-        if (authorization !== undefined) sentHeaders = mergeHeaders(sentHeaders, { authorization });
-      }
-    } catch (error) {
-      const message = error instanceof TokenFailure ? error.message : `could not obtain credentials: ${String(error)}`;
-      return finish(firstUrl, { error: redactError({ code: 'AUTH_TOKEN_FAILED', message }) });
-    }
-
-    let hopMethod = method;
-    let hopBody = request.body;
-    let hopHeaders = sentHeaders;
-    const visited = new Set<string>([`${hopMethod} ${url.href}`]);
-    let rateLimitWaited = 0;
-    let refreshedToken = false;
-    const perRequestTimeout = request.timeoutMs ?? timeoutMs;
-    for (;;) {
-      const attempt = await wire.send({ method: hopMethod, url, headers: hopHeaders, body: hopBody, timeoutMs: perRequestTimeout });
-      const status = attempt.response?.status;
-      if (attempt.error || status === undefined) return finish(firstUrl, attempt);
-
-      if (status === 401 && options.auth.kind === 'oauth2' && mode === 'default' && !refreshedToken && auth.invalidate()) {
-        // The cached access token may have been revoked or expired early: fetch a new one, once.
-        refreshedToken = true;
-        try {
-          const authorization = await auth.authorization('default');
-          if (authorization !== undefined) hopHeaders = mergeHeaders(hopHeaders, { authorization });
-        } catch (error) {
-          notes.push(`401 with a cached OAuth token; refreshing it failed: ${error instanceof Error ? error.message : String(error)}`);
-          return finish(firstUrl, attempt);
-        }
-        notes.push('401 with a cached OAuth token: fetched a new token and retried once');
-        continue;
-      }
-
-      if (status === 429) {
-        const decision = rateLimitDecision({
-          retryAfter: attempt.retryAfter,
-          retriesSoFar: retries.length,
-          waitedSoFarMs: rateLimitWaited,
-          maxRetries: rateLimitRetries,
-          maxWaitMs: rateLimitWaitMs,
-          untilDeadlineMs: options.deadline !== undefined ? options.deadline - Date.now() : Infinity,
-        });
-        if ('giveUp' in decision) {
-          notes.push(decision.giveUp);
-          return finish(firstUrl, attempt);
-        }
-        if (!(await sleep(decision.waitMs, closing.signal))) {
-          return finish(firstUrl, { ...attempt, error: { code: 'CLIENT_CLOSED', message: 'the client was closed while waiting out a 429' } });
-        }
-        rateLimitWaited += decision.waitMs;
-        retries.push({ status, retryAfter: attempt.retryAfter ?? '', waitedMs: decision.waitMs });
-        notes.push(`429: waited ${decision.waitMs} ms as Retry-After asked, then retried`);
-        continue;
-      }
-
-      if (isRedirect(status) && maxRedirects > 0) {
-        const decision = nextHop(url, hopMethod, status, attempt.location ?? null);
-        if (!decision.ok) return finish(firstUrl, { ...attempt, error: { code: decision.code, message: decision.message } });
-        const { hop } = decision;
-        const key = `${hop.method} ${hop.url.href}`;
-        if (visited.has(key)) {
-          return finish(firstUrl, { ...attempt, error: { code: 'REDIRECT_LOOP', message: `redirect loop: ${redactor.redact(hop.url.href)} was already visited` } });
-        }
-        if (redirects.length >= maxRedirects) {
-          return finish(firstUrl, { ...attempt, error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${maxRedirects} redirects` } });
-        }
-        visited.add(key);
-        redirects.push({ status, from: redactor.redact(url.href), to: redactor.redact(hop.url.href), crossOrigin: hop.crossOrigin });
-        if (hop.crossOrigin) {
-          hopHeaders = withoutHeaders(hopHeaders, credentialHeaders);
-          notes.push(`redirected to another origin (${hop.url.origin}): Authorization and secret headers were not sent there`);
-        }
-        if (!hop.keepBody) {
-          hopBody = undefined;
-          hopHeaders = withoutHeaders(hopHeaders, new Set(['content-type']));
-        }
-        hopMethod = hop.method;
-        url = hop.url;
-        continue;
-      }
-      return finish(firstUrl, attempt);
-    }
-  }
-
+  const sender = new Sender({ options, settings, target, redactor, wire, auth, closing: closing.signal });
   return {
     async send(request) {
       try {
-        return await send(request);
+        return await sender.send(request);
       } catch (error) {
         // A bug here must become a failed exchange, not a crashed run.
         return {
@@ -393,6 +233,208 @@ export function createClient(options: ClientOptions): ScimClient {
       await dispatcher.destroy().catch(() => undefined);
     },
   };
+}
+
+interface SenderParts {
+  options: ClientOptions;
+  settings: Settings;
+  target: Target;
+  redactor: Redactor;
+  wire: Wire;
+  auth: Authenticator;
+  closing: AbortSignal;
+}
+
+/** What one `send` accumulates for its record: the first request, then waits, hops and notes. */
+class Transcript {
+  readonly startedAt = new Date().toISOString();
+  private readonly started = performance.now();
+  readonly notes: string[] = [];
+  readonly retries: RetryRecord[] = [];
+  readonly redirects: RedirectRecord[] = [];
+  /** Headers of the first request as sent; names in `ownHeaders` were given by the request itself. */
+  headers: Record<string, string> = {};
+
+  constructor(
+    private readonly request: SendRequest,
+    private readonly method: string,
+    private readonly redactor: Redactor,
+    private readonly recordBodyChars: number,
+  ) {}
+
+  finish(url: string, attempt: WireResult): Exchange {
+    const { request, redactor } = this;
+    const own = request.headers ?? {};
+    const exchange: Exchange = {
+      request: {
+        method: this.method,
+        url: redactor.redact(url),
+        // The request's own values are shown (e.g. a literal `Authorization: non-token`), minus known secrets; the
+        // credentials and --header values the client added are masked.
+        headers: redactor.redactHeaders(this.headers, (name, value) => own[name] === value),
+        ...(request.body !== undefined
+          ? { body: truncateForRecord(redactor.redact(request.body), this.recordBodyChars, Buffer.byteLength(request.body)) }
+          : {}),
+      },
+      ms: Math.round((performance.now() - this.started) * 100) / 100,
+      startedAt: this.startedAt,
+    };
+    if (attempt.response) exchange.response = attempt.response;
+    if (attempt.error) exchange.error = { code: attempt.error.code, message: redactor.redact(attempt.error.message) };
+    if (attempt.response?.jsonError) this.notes.push(`response body is not usable JSON: ${attempt.response.jsonError}`);
+    if (this.retries.length > 0) exchange.retries = this.retries;
+    if (this.redirects.length > 0) exchange.redirects = this.redirects;
+    if (this.notes.length > 0) exchange.notes = this.notes.map((note) => redactor.redact(note));
+    return exchange;
+  }
+}
+
+/** One hop of a send: what goes on the wire next. */
+interface Hop {
+  method: string;
+  url: URL;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** A send's steps: resolve the URL, build the headers, then deliver (refresh, 429 waits, redirects). */
+class Sender {
+  /** Credentials never follow a redirect to another origin: these headers are dropped there. */
+  private readonly credentialHeaders: string[];
+
+  constructor(private readonly parts: SenderParts) {
+    this.credentialHeaders = ['authorization', 'proxy-authorization', 'cookie', ...Object.keys(parts.settings.extraHeaders)];
+  }
+
+  async send(request: SendRequest): Promise<Exchange> {
+    const { redactor, closing, target } = this.parts;
+    const method = request.method.toUpperCase();
+    const transcript = new Transcript(request, method, redactor, this.parts.settings.recordBodyChars);
+    if (hasDotSegment(request.url)) {
+      return transcript.finish(request.url, { error: { code: 'DOT_SEGMENT', message: `refused to send ${method} ${request.url}: a "." or ".." path segment would address another resource` } });
+    }
+    let url: URL;
+    try {
+      url = resolveUrl(target, request.url);
+    } catch {
+      return transcript.finish(request.url, { error: { code: 'INVALID_URL', message: `not a valid URL: ${request.url}` } });
+    }
+    if (closing.aborted) {
+      return transcript.finish(url.href, { error: { code: 'CLIENT_CLOSED', message: 'the client was closed before this request' } });
+    }
+    const headers = await this.headersFor(request);
+    transcript.headers = headers.headers;
+    if ('error' in headers) return transcript.finish(url.href, { error: headers.error });
+    return this.deliver({ method, url, headers: headers.headers, body: request.body }, request, headers.credentialsAdded, transcript);
+  }
+
+  /**
+   * The request's headers, then the configured extra headers (the request's own name wins), then the credentials
+   * unless an Authorization is already there. A request meant to go without the credential, or with a wrong one,
+   * never carries one given as an extra header (--header "Authorization: …") either.
+   */
+  private async headersFor(request: SendRequest): Promise<{ headers: Record<string, string>; credentialsAdded: boolean } | { headers: Record<string, string>; error: TransportError }> {
+    const mode = request.auth ?? 'default';
+    // Listed first so the request's order is the wire's order; listed last so its values win.
+    let headers = mergeHeaders(request.headers, this.parts.settings.extraHeaders, request.headers);
+    if (mode !== 'default' && !hasHeader(request.headers, 'authorization')) headers = withoutHeaders(headers, ['authorization']);
+    if (hasHeader(headers, 'authorization')) return { headers, credentialsAdded: false };
+    try {
+      const authorization = await this.parts.auth.authorization(mode);
+      if (authorization === undefined) return { headers, credentialsAdded: false };
+      return { headers: mergeHeaders(headers, { Authorization: authorization }), credentialsAdded: mode === 'default' };
+    } catch (error) {
+      const message = error instanceof TokenFailure ? error.message : `could not obtain credentials: ${String(error)}`;
+      return { headers, error: { code: 'AUTH_TOKEN_FAILED', message } };
+    }
+  }
+
+  private async deliver(first: Hop, request: SendRequest, credentialsAdded: boolean, transcript: Transcript): Promise<Exchange> {
+    const { wire, settings } = this.parts;
+    const firstUrl = first.url.href;
+    let hop = first;
+    const visited = new Set<string>([`${hop.method} ${hop.url.href}`]);
+    let rateLimitWaited = 0;
+    let mayRefresh = credentialsAdded && this.parts.options.auth.kind === 'oauth2';
+    const timeoutMs = request.timeoutMs ?? settings.timeoutMs;
+    for (;;) {
+      const attempt = await wire.send({ ...hop, timeoutMs });
+      const status = attempt.response?.status;
+      if (attempt.error || status === undefined) return transcript.finish(firstUrl, attempt);
+
+      if (status === 401 && mayRefresh && this.parts.auth.invalidate()) {
+        // The cached access token may have been revoked or expired early: fetch a new one, once.
+        mayRefresh = false;
+        try {
+          const authorization = await this.parts.auth.authorization('default');
+          if (authorization !== undefined) hop = { ...hop, headers: mergeHeaders(hop.headers, { Authorization: authorization }) };
+        } catch (error) {
+          transcript.notes.push(`401 with a cached OAuth token; refreshing it failed: ${error instanceof Error ? error.message : String(error)}`);
+          return transcript.finish(firstUrl, attempt);
+        }
+        transcript.notes.push('401 with a cached OAuth token: fetched a new token and retried once');
+        continue;
+      }
+
+      if (status === 429) {
+        const waited = await this.waitOutRateLimit(attempt, transcript, rateLimitWaited);
+        if (typeof waited !== 'number') return transcript.finish(firstUrl, waited);
+        rateLimitWaited += waited;
+        continue;
+      }
+
+      if (isRedirect(status) && settings.maxRedirects > 0) {
+        const next = this.redirect(hop, status, attempt, visited, transcript);
+        if ('error' in next) return transcript.finish(firstUrl, { ...attempt, error: next.error });
+        hop = next;
+        continue;
+      }
+      return transcript.finish(firstUrl, attempt);
+    }
+  }
+
+  /** Waits a 429 out when allowed: the milliseconds waited, or the result to return as it is. */
+  private async waitOutRateLimit(attempt: WireResult, transcript: Transcript, waitedSoFarMs: number): Promise<number | WireResult> {
+    const { settings, options, closing } = this.parts;
+    const decision = rateLimitDecision({
+      retryAfter: attempt.retryAfter,
+      retriesSoFar: transcript.retries.length,
+      waitedSoFarMs,
+      maxRetries: settings.rateLimitRetries,
+      maxWaitMs: settings.rateLimitWaitMs,
+      untilDeadlineMs: options.deadline !== undefined ? options.deadline - Date.now() : Infinity,
+    });
+    if ('giveUp' in decision) {
+      transcript.notes.push(decision.giveUp);
+      return attempt;
+    }
+    if (!(await sleep(decision.waitMs, closing))) {
+      return { ...attempt, error: { code: 'CLIENT_CLOSED', message: 'the client was closed while waiting out a 429' } };
+    }
+    transcript.retries.push({ status: 429, retryAfter: attempt.retryAfter ?? '', waitedMs: decision.waitMs });
+    transcript.notes.push(`429: waited ${decision.waitMs} ms as Retry-After asked, then retried`);
+    return decision.waitMs;
+  }
+
+  /** The next hop of a redirect, or why it is not followed. */
+  private redirect(hop: Hop, status: number, attempt: WireResult, visited: Set<string>, transcript: Transcript): Hop | { error: TransportError } {
+    const { redactor, settings } = this.parts;
+    const decision = nextHop(hop.url, hop.method, status, attempt.location ?? null);
+    if (!decision.ok) return { error: { code: decision.code, message: decision.message } };
+    const next = decision.hop;
+    const key = `${next.method} ${next.url.href}`;
+    if (visited.has(key)) return { error: { code: 'REDIRECT_LOOP', message: `redirect loop: ${redactor.redact(next.url.href)} was already visited` } };
+    if (transcript.redirects.length >= settings.maxRedirects) return { error: { code: 'TOO_MANY_REDIRECTS', message: `more than ${settings.maxRedirects} redirects` } };
+    visited.add(key);
+    transcript.redirects.push({ status, from: redactor.redact(hop.url.href), to: redactor.redact(next.url.href), crossOrigin: next.crossOrigin });
+    let headers = hop.headers;
+    if (next.crossOrigin) {
+      headers = withoutHeaders(headers, this.credentialHeaders);
+      transcript.notes.push(`redirected to another origin (${next.url.origin}): Authorization and secret headers were not sent there`);
+    }
+    if (!next.keepBody) headers = withoutHeaders(headers, ['content-type']);
+    return { method: next.method, url: next.url, headers, body: next.keepBody ? hop.body : undefined };
+  }
 }
 
 /** Credentials embedded in a proxy URL (http://user:pass@proxy) are secrets too. */

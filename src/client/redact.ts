@@ -8,8 +8,12 @@ const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie',
 export interface Redactor {
   /** Replaces every known secret (and its URL-, form- and JSON-escaped forms) in `text`. */
   redact(text: string): string;
-  /** Copy of `headers` with credential headers masked and secrets removed from every other value. */
-  redactHeaders(headers: Record<string, string>): Record<string, string>;
+  /**
+   * Copy of `headers` with credential headers masked and secrets removed from every other value and from every
+   * name (a server can name a header after the token it received). `shown(name, value)` true: the value is
+   * not a credential of the run (a request's literal `Authorization: non-token`), so it is only cleared of secrets.
+   */
+  redactHeaders(headers: Record<string, string>, shown?: (name: string, value: string) => boolean): Record<string, string>;
   /** Copy of a parsed JSON value with secrets removed from every string (keys included). */
   redactValue(value: unknown): unknown;
   /** Registers a secret learnt later (e.g. an OAuth access token). */
@@ -79,11 +83,11 @@ export function createRedactor(secrets: Iterable<string>, secretHeaderNames: Ite
   return {
     redact,
     redactValue,
-    redactHeaders(headers) {
+    redactHeaders(headers, shown) {
       const out: Record<string, string> = {};
       for (const [name, value] of Object.entries(headers)) {
         const lower = name.toLowerCase();
-        out[name] = headerNames.has(lower) ? maskHeaderValue(lower, value) : redact(value);
+        out[redact(name)] = headerNames.has(lower) && !shown?.(name, value) ? maskHeaderValue(lower, value) : redact(value);
       }
       return out;
     },

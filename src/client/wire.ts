@@ -1,6 +1,14 @@
-/** One request and its response on the wire: no retries, no redirects; bounded in time and bytes; never throws. */
+/**
+ * One request and its response on the wire: no retries, no redirects; bounded in time and bytes; never throws.
+ *
+ * Sent with undici's own `request` on the dispatcher, not fetch: fetch adds headers of its own (accept,
+ * accept-language, sec-fetch-mode, user-agent, accept-encoding) that an IdP does not send. Here the request
+ * carries exactly `headers`; undici adds only Host, Connection and Content-Length.
+ */
+import { createRequire } from 'node:module';
+import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { interpretBody, readCapped, truncateForRecord, type BodyProgress } from './body.js';
+import { decodedBody, interpretBody, readCapped, truncateForRecord, type BodyProgress } from './body.js';
 import type { RecordedResponse } from './exchange.js';
 import type { Redactor } from './redact.js';
 import { classifyFailure, type Phase, type TransportError } from './transport-errors.js';
@@ -11,6 +19,8 @@ export interface WireRequest {
   headers: Record<string, string>;
   body: string | undefined;
   timeoutMs: number;
+  /** Also return the parsed body unredacted (`rawJson`), for values the client itself must use (OAuth tokens). */
+  keepRawJson?: boolean;
 }
 
 export interface WireResult {
@@ -20,6 +30,8 @@ export interface WireResult {
   /** Raw headers the retry and redirect logic reads. */
   location?: string | null;
   retryAfter?: string | null;
+  /** The parsed body before redaction, only when the request asked for it (never recorded). */
+  rawJson?: unknown;
 }
 
 export interface WireOptions {
@@ -36,12 +48,33 @@ export interface WireOptions {
 /** Why an in-flight request was aborted by the client itself. */
 type AbortCause = 'timeout' | 'deadline' | 'closed';
 
-function headersToRecord(headers: Headers): Record<string, string> {
+type RequestFunction = (this: Dispatcher, options: Dispatcher.RequestOptions) => Promise<Dispatcher.ResponseData>;
+
+const require = createRequire(import.meta.url);
+/**
+ * undici's `request` by its own module: the package index (which installs it on every dispatcher) also loads
+ * fetch, WebSocket and the cache layers, ~150 ms of start-up. Falls back to the index if a future undici moves it.
+ */
+function loadRequest(): RequestFunction {
+  try {
+    return require('undici/lib/api/api-request.js') as RequestFunction;
+  } catch {
+    const { Dispatcher: Base } = require('undici') as typeof import('undici');
+    return Base.prototype.request as unknown as RequestFunction;
+  }
+}
+let requestFunction: RequestFunction | undefined;
+
+function headersToRecord(headers: Dispatcher.ResponseData['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    out[name] = value;
-  });
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
+}
+
+function single(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? (value[0] ?? null) : value;
 }
 
 function abortFailure(cause: AbortCause, phase: Phase, target: string, budgetMs: number, bytes: number): TransportError {
@@ -89,27 +122,30 @@ export function createWire(options: WireOptions): Wire {
     let phase: Phase = 'head';
     let response: RecordedResponse | undefined;
     const target = request.url.host;
+    let body: Readable | undefined;
     try {
-      const res = await globalThis.fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
+      requestFunction ??= loadRequest();
+      const res = await requestFunction.call(dispatcher, {
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method as Dispatcher.HttpMethod,
+        // A fresh object: a proxy wrapper adds Host to it.
+        headers: { ...request.headers },
         ...(request.body !== undefined ? { body: request.body } : {}),
-        redirect: 'manual',
         signal: controller.signal,
-        // Node's fetch takes the undici package's dispatcher; its types are those of Node's bundled undici.
-        dispatcher,
-      } as unknown as RequestInit);
+      });
       phase = 'body';
-      response = { status: res.status, headers: redactor.redactHeaders(headersToRecord(res.headers)) };
-      const result: WireResult = { response, location: res.headers.get('location'), retryAfter: res.headers.get('retry-after') };
-      const declared = Number(res.headers.get('content-length') ?? NaN);
+      body = res.body;
+      const headers = headersToRecord(res.headers);
+      response = { status: res.statusCode, headers: redactor.redactHeaders(headers) };
+      const result: WireResult = { response, location: single(res.headers.location), retryAfter: single(res.headers['retry-after']) };
+      const declared = Number(headers['content-length'] ?? NaN);
       if (declared > maxBodyBytes) {
-        res.body?.cancel().catch(() => undefined);
         response.bodyTruncated = true;
         result.error = { code: 'BODY_TOO_LARGE', message: `${target} announced a ${declared}-byte body, over the ${maxBodyBytes}-byte cap; not read` };
         return result;
       }
-      const { data, overflow } = await readCapped(res.body, maxBodyBytes, progress, controller.signal);
+      const { data, overflow } = await readCapped(decodedBody(res.body, headers['content-encoding']), maxBodyBytes, progress, controller.signal);
       response.bodyBytes = progress.bytes;
       if (overflow) {
         // Only the start goes on record: decoding and redacting every capped byte would multiply the memory held.
@@ -123,9 +159,10 @@ export function createWire(options: WireOptions): Wire {
       if (text.length === 0) return result;
       const redacted = redactor.redact(text);
       response.body = truncateForRecord(redacted, recordBodyChars, progress.bytes);
-      const { json, jsonError } = interpretBody(res.headers.get('content-type') ?? undefined, text, maxJsonDepth);
+      const { json, jsonError } = interpretBody(headers['content-type'], text, maxJsonDepth);
       // A body that echoes a credential gets it masked in the parsed value too (walked only then).
       if (json !== undefined) response.json = redacted === text ? json : redactor.redactValue(json);
+      if (request.keepRawJson) result.rawJson = json;
       if (jsonError !== undefined) response.jsonError = jsonError;
       return result;
     } catch (error) {
@@ -134,6 +171,8 @@ export function createWire(options: WireOptions): Wire {
         : classifyFailure(error, { phase, target, bodyBytes: progress.bytes });
       return { ...(response ? { response: { ...response, bodyBytes: progress.bytes } } : {}), error: failure };
     } finally {
+      // Whatever was not read is dropped with its connection (undici would otherwise keep the socket busy).
+      if (body && !body.readableEnded) body.destroy();
       clearTimeout(timer);
       inFlight.delete(onClose);
     }

@@ -98,15 +98,15 @@ export interface DiscoverySession {
   afterCheck(check: CheckDef, result: CheckResult): CheckResult;
 }
 
-async function fetchJson(client: ScimClient, path: string, userAgent: string): Promise<unknown> {
-  const ex = await client.send({ method: 'GET', url: path, headers: { accept: 'application/scim+json', 'user-agent': userAgent } });
+async function fetchJson(client: ScimClient, path: string, headers: Record<string, string>): Promise<unknown> {
+  const ex = await client.send({ method: 'GET', url: path, headers });
   return ex.response && ex.response.status === 200 ? ex.response.json : undefined;
 }
 
 /** Reads the discovery documents and sets the once-only variables; never throws for a broken server. */
-export async function startDiscovery(client: ScimClient, template: TemplateContext, userAgent: string): Promise<DiscoverySession> {
+export async function startDiscovery(client: ScimClient, template: TemplateContext, headers: Record<string, string>): Promise<DiscoverySession> {
   const [config, resourceTypes, schemas] = await Promise.all(
-    ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas'].map((p) => fetchJson(client, p, userAgent)),
+    ['/ServiceProviderConfig', '/ResourceTypes', '/Schemas'].map((p) => fetchJson(client, p, headers)),
   );
   return createSession(analyzeDiscovery(config, resourceTypes, schemas), template);
 }

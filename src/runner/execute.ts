@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Exchange } from '../client/exchange.js';
+import { mergeHeaders, withoutHeaders } from '../client/headers.js';
 import type { ScimClient, SendRequest } from '../client/index.js';
 import { validateScim } from '../core/json-schemas/index.js';
 import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
@@ -10,20 +11,32 @@ import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
 import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
 import { select, type SelectionSource, type WalkSummary } from './select.js';
-import type { Assertion, CheckDef, StepDef } from './suite-format.js';
+import type { Assertion, CheckDef, StepDef, SuiteFile } from './suite-format.js';
 import { expandDeep, expandText, type TemplateContext } from './template.js';
 
-export const DEFAULT_USER_AGENT = 'Okta SCIM Client 1.0.0';
-const SCIM_JSON = 'application/scim+json';
-const SCIM_JSON_UTF8 = 'application/scim+json; charset=utf-8';
 const DEFAULT_MAX_PAGES = 100;
+
+/** The headers a suite's requests carry unless a step overrides or omits them (suite-format.ts: `headers`). */
+export interface SuiteHeaders {
+  /** On every request. */
+  all: Record<string, string>;
+  /** Added on requests with a body. */
+  withBody: Record<string, string>;
+}
+
+/** A suite's declared request headers; the `userAgent` shorthand sets User-Agent. */
+export function suiteHeaders(suite: Pick<SuiteFile, 'headers' | 'bodyHeaders' | 'userAgent'>): SuiteHeaders {
+  const all = mergeHeaders(suite.headers, suite.userAgent !== undefined ? { 'User-Agent': suite.userAgent } : undefined);
+  return { all, withBody: { ...suite.bodyHeaders } };
+}
 
 /** What a check needs from the run around it. */
 export interface CheckEnvironment {
   client: ScimClient;
   /** Template context of the suite (its variables map receives this check's captures). */
   template: TemplateContext;
-  userAgent: string;
+  /** The suite's request headers (suiteHeaders). */
+  headers: SuiteHeaders;
   registry: CleanupRegistry;
   /** Why the run must stop now (interrupted, deadline), or undefined to go on. */
   stopReason: () => string | undefined;
@@ -55,11 +68,11 @@ class CheckRecorder {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function lowerKeys(headers: Record<string, string>): Map<string, [string, string]> {
-  return new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [k, v]]));
-}
-
-/** The request the step describes, with templates expanded and Okta's default headers applied. */
+/**
+ * The request the step describes, with templates expanded. Its headers are exactly the suite's (with the
+ * body headers when there is a body), then the step's own, minus the step's `omitHeaders`; the client adds only
+ * the run's credentials and --header values.
+ */
 function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<string, string> = {}): SendRequest {
   const req = step.request;
   const ctx = env.template;
@@ -75,20 +88,11 @@ function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<s
   if (req.body !== undefined) body = JSON.stringify(req.mapped ? mergeMapped(expandDeep(req.body, ctx), env.mapping, req.mapped) : expandDeep(req.body, ctx));
   else if (req.rawBody !== undefined) body = req.rawBody;
 
-  const headers = lowerKeys({
-    Accept: SCIM_JSON,
-    'Accept-Charset': 'utf-8',
-    'User-Agent': env.userAgent,
-    ...(body !== undefined ? { 'Content-Type': SCIM_JSON_UTF8 } : {}),
-  });
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k.toLowerCase(), [k, expandText(v, ctx)]);
-  for (const name of req.omitHeaders ?? []) headers.delete(name.toLowerCase());
-
-  const send: SendRequest = { method: req.method, url, headers: Object.fromEntries([...headers.values()]) };
+  const stepHeaders = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k, expandText(v, ctx)]));
+  const headers = mergeHeaders(env.headers.all, body !== undefined ? env.headers.withBody : undefined, stepHeaders);
+  const send: SendRequest = { method: req.method, url, headers: withoutHeaders(headers, req.omitHeaders ?? []) };
   if (body !== undefined) send.body = body;
   if (req.auth) send.auth = req.auth;
-  // The client adds defaults of its own; it must leave out these too.
-  if (req.omitHeaders?.length) send.omitHeaders = req.omitHeaders;
   return send;
 }
 

@@ -5,7 +5,7 @@ import { toolVersion } from '../common/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
 import { startDiscovery, type DiscoverySession } from './discovery.js';
-import { DEFAULT_USER_AGENT, runCheck, type CheckEnvironment } from './execute.js';
+import { runCheck, suiteHeaders, type CheckEnvironment } from './execute.js';
 import { StepGate } from './gate.js';
 import { resolveSuites, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
@@ -212,14 +212,11 @@ function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfi
 
 /**
  * One line for an unreachable target or rejected credentials (exit 3), or undefined when the target answers.
- * The exchange's notes (e.g. 429 waits) go to `notes`.
+ * Sent with the headers of the first suite (an IdP's connection test is its first request). The exchange's notes
+ * (e.g. 429 waits) go to `notes`.
  */
-async function preflight(client: ScimClient, url: string, notes: string[] = []): Promise<string | undefined> {
-  const ex = await client.send({
-    method: 'GET',
-    url: '/Users?startIndex=1&count=1',
-    headers: { accept: 'application/scim+json', 'user-agent': DEFAULT_USER_AGENT },
-  });
+async function preflight(client: ScimClient, url: string, headers: Record<string, string>, notes: string[] = []): Promise<string | undefined> {
+  const ex = await client.send({ method: 'GET', url: '/Users?startIndex=1&count=1', headers });
   notes.push(...(ex.notes ?? []));
   if (ex.error || !ex.response) return `cannot reach ${url}: ${ex.error?.message ?? 'no response'}`;
   const status = ex.response.status;
@@ -301,7 +298,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     options.signal?.addEventListener('abort', stopInFlight, { once: true });
 
     const preflightNotes: string[] = [];
-    const unreachable = await preflight(client, baseUrl, preflightNotes);
+    const unreachable = await preflight(client, baseUrl, plan[0] ? suiteHeaders(plan[0].suite).all : {}, preflightNotes);
     if (unreachable && options.signal?.aborted) {
       // Ctrl-C during the first request closed the client: that says nothing about the target.
       result.interrupted = true;
@@ -351,7 +348,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
 
 /** The client's options for this run: target, credentials, transport; timing differs between checks and cleanup. */
 function clientOptionsFor(options: RunOptions, baseUrl: string, embeddedToken: string | undefined, timing: { timeoutMs: number; deadline: number | undefined }): ClientOptions {
-  const clientOptions: ClientOptions = { baseUrl, auth: clientAuth(options, embeddedToken), timeoutMs: timing.timeoutMs, userAgent: DEFAULT_USER_AGENT };
+  const clientOptions: ClientOptions = { baseUrl, auth: clientAuth(options, embeddedToken), timeoutMs: timing.timeoutMs };
   if (timing.deadline) clientOptions.deadline = timing.deadline;
   if (options.headers) clientOptions.headers = options.headers;
   if (options.insecure) clientOptions.insecure = true;
@@ -461,7 +458,7 @@ async function runSuite(
   const env: CheckEnvironment = {
     client: ctx.client,
     template,
-    userAgent: suite.userAgent ?? DEFAULT_USER_AGENT,
+    headers: suiteHeaders(suite),
     registry: ctx.registry,
     stopReason: ctx.stopReason,
     ...(ctx.gate ? { gate: ctx.gate } : {}),
@@ -475,7 +472,7 @@ async function runSuite(
     }
   }
   // Discovery suites read the server's features and schemas first (src/runner/discovery.ts).
-  const discovery = suite.discovery && !setupProblem ? await startDiscovery(ctx.client, template, env.userAgent) : undefined;
+  const discovery = suite.discovery && !setupProblem ? await startDiscovery(ctx.client, template, env.headers.all) : undefined;
   for (const planned of checks) {
     const result = await runPlanned(planned, env, outcomes, ctx, setupProblem, discovery);
     results.push(result);

@@ -17,9 +17,15 @@
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
  * In a request path, substituted values are URL-encoded (the literal text is not); query values are encoded whole.
  *
- * Requests carry Okta's real headers unless a step overrides them: `Accept: application/scim+json`,
- * `Accept-Charset: utf-8`, `User-Agent: Okta SCIM Client 1.0.0` (suite `userAgent` overrides) and, on requests
- * with a body, `Content-Type: application/scim+json; charset=utf-8`.
+ * Request headers are data: what goes on the wire is exactly the suite's `headers` (plus its `bodyHeaders` on
+ * requests with a body), then the step's `request.headers` (same name, any case: the step's value and spelling win),
+ * minus the step's `request.omitHeaders`; then the run's `--header` values and credentials (an `Authorization` the
+ * step names itself wins, e.g. Okta's literal `Authorization: non-token`, and is shown in transcripts as sent).
+ * Nothing else is added but Host, Connection and Content-Length. A suite declaring no headers sends none: an
+ * IdP's suite declares that IdP's documented set, e.g. Okta's
+ *   "headers": { "Accept": "application/scim+json", "Accept-Charset": "utf-8", "User-Agent": "Okta SCIM Client 1.0.0" },
+ *   "bodyHeaders": { "Content-Type": "application/scim+json; charset=utf-8" }
+ * and a step that must send no User-Agent at all says `"omitHeaders": ["User-Agent"]`.
  *
  * Every response with a JSON body is also validated automatically against the RFC schema of its inferred kind
  * (Error for status >= 400, ListResponse for lists, User/Group/… by endpoint); an invalid body fails the check.
@@ -40,7 +46,11 @@ export interface SuiteFile {
   /** Okta app variant the suite models; omitted = all variants. (--okta-app oin|aiw selects.) */
   variant?: string;
   variables?: Record<string, string>;
-  /** User-Agent sent on every request of the suite (default "Okta SCIM Client 1.0.0"). */
+  /** Headers of every request of the suite, in wire order (values are templates); see the top of this file. */
+  headers?: Record<string, string>;
+  /** Headers added to requests that carry a body (e.g. Content-Type). */
+  bodyHeaders?: Record<string, string>;
+  /** Shorthand for a `User-Agent` in `headers` (overrides it). */
   userAgent?: string;
   /** Included in every run that selects suites by name (e.g. the transport check), unless --only narrows the run. */
   always?: boolean;
@@ -89,6 +99,7 @@ export interface RequestDef {
   path: string;
   /** Query parameters added to the path, URL-encoded by the runner (values are templates). */
   query?: Record<string, string>;
+  /** The step's own headers: they override the suite's of the same name (values are templates). */
   headers?: Record<string, string>;
   /** JSON body (templates allowed in any string). */
   body?: unknown;
@@ -96,10 +107,7 @@ export interface RequestDef {
   rawBody?: string;
   /** "default" = the run's credentials; "none" = no Authorization header; "invalid" = a wrong credential. */
   auth?: 'default' | 'none' | 'invalid';
-  /**
-   * Default headers (the runner's and the HTTP client's) this request must not carry, e.g. "accept". The HTTP stack
-   * may still add its own minimal default (fetch sends `accept: *\/*`, and a text content type for a body).
-   */
+  /** Headers (names, any case) of the suite's `headers`/`bodyHeaders` this request must not carry, e.g. "User-Agent". */
   omitHeaders?: string[];
   /**
    * Merge the run's custom attributes (--mapping FILE, src/runner/mapping.ts) into the JSON body: the "create" or

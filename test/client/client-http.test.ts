@@ -1,17 +1,35 @@
-// HTTP-level behaviour of the client, against msw handlers (msw intercepts Node's global fetch).
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+// HTTP-level behaviour of the client, against real HTTP servers on loopback (node:http).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, INVALID_PASSWORD, INVALID_TOKEN, REDACTED, type ClientOptions, type Exchange } from '../../src/client/index.js';
+import { startHttpServer, type HttpAnswer, type IncomingProbe } from './hostile-servers.js';
 
-const BASE = 'https://scim.test/scim/v2';
 const TOKEN = 'tok-Sup3rSecret-123';
 const EXTRA = 'hdr-value-very-secret';
 
-const mock = setupServer();
-beforeAll(() => mock.listen({ onUnhandledRequest: 'error' }));
-afterEach(() => mock.resetHandlers());
-afterAll(() => mock.close());
+type Route = (request: IncomingProbe, origin: string) => HttpAnswer;
+/** "METHOD /path-below-the-base" → answer; anything else is a 599 the assertions would show. */
+let routes: Record<string, Route> = {};
+const use = (next: Record<string, Route>): void => {
+  routes = next;
+};
+
+let server: Awaited<ReturnType<typeof startHttpServer>>;
+let other: Awaited<ReturnType<typeof startHttpServer>>;
+let BASE = '';
+const dispatch = (request: IncomingProbe, origin: string): HttpAnswer => {
+  const path = request.path.split('?')[0]!.replace(/^\/scim\/v2/, '');
+  const route = routes[`${request.method} ${origin === other?.origin ? `other:${path}` : path}`];
+  return route ? route(request, origin) : { status: 599, body: `no route for ${request.method} ${request.path}` };
+};
+beforeAll(async () => {
+  server = await startHttpServer(dispatch);
+  other = await startHttpServer(dispatch);
+  BASE = server.baseUrl;
+});
+afterAll(async () => {
+  await server.close();
+  await other.close();
+});
 
 const clients: { close(): Promise<void> }[] = [];
 afterAll(async () => Promise.all(clients.map((c) => c.close())));
@@ -21,36 +39,48 @@ function client(extra: Partial<ClientOptions> = {}) {
   return c;
 }
 
+const json = (value: unknown, status = 200, headers: Record<string, string> = {}): HttpAnswer => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(value),
+});
+const empty = (status: number, headers: Record<string, string> = {}): HttpAnswer => ({ status, headers });
+
 /** Every string anywhere in an exchange record. */
 function recordText(exchange: Exchange): string {
   return JSON.stringify(exchange);
 }
 
 describe('requests and credentials', () => {
-  it('resolves relative paths under the base URL and sends bearer auth, default Accept and User-Agent', async () => {
-    let seen: Request | undefined;
-    mock.use(http.get(`${BASE}/Users`, ({ request }) => {
-      seen = request;
-      return HttpResponse.json({ totalResults: 0 }, { headers: { 'content-type': 'application/scim+json' } });
-    }));
-    const ex = await client().send({ method: 'get', url: '/Users?filter=userName%20eq%20%22a%22' });
+  it('resolves relative paths under the base URL, sends bearer auth and adds no header of its own', async () => {
+    let seen: IncomingProbe | undefined;
+    use({
+      'GET /Users': (request) => {
+        seen = request;
+        return json({ totalResults: 0 }, 200, { 'content-type': 'application/scim+json' });
+      },
+    });
+    const ex = await client().send({ method: 'get', url: '/Users?filter=userName%20eq%20%22a%22', headers: { Accept: 'application/scim+json' } });
     expect(ex.error).toBeUndefined();
     expect(ex.response?.status).toBe(200);
     expect(ex.response?.json).toEqual({ totalResults: 0 });
-    expect(seen?.url).toBe(`${BASE}/Users?filter=userName%20eq%20%22a%22`);
-    expect(seen?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
-    expect(seen?.headers.get('accept')).toContain('application/scim+json');
-    expect(seen?.headers.get('user-agent')).toMatch(/^scim-check\//);
+    expect(seen?.path).toBe('/scim/v2/Users?filter=userName%20eq%20%22a%22');
+    expect(seen?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(seen?.headers.accept).toBe('application/scim+json');
+    // No User-Agent, Accept-Encoding, Accept-Language or Sec-Fetch-* from the HTTP library.
+    expect(Object.keys(seen?.headers ?? {}).sort()).toEqual(['accept', 'authorization', 'connection', 'host']);
     expect(ex.request.method).toBe('GET');
-    expect(ex.request.headers.authorization).toBe(`Bearer ${REDACTED}`);
+    expect(ex.request.headers.Authorization).toBe(`Bearer ${REDACTED}`);
   });
 
   it('sends Basic credentials, none, and a wrong credential of the same kind', async () => {
-    const seen: (string | null)[] = [];
-    mock.use(http.get(`${BASE}/Users`, ({ request }) => {
-      seen.push(request.headers.get('authorization'));
-      return new HttpResponse(null, { status: 204 });
-    }));
+    const seen: (string | undefined)[] = [];
+    use({
+      'GET /Users': (request) => {
+        seen.push(request.headers.authorization);
+        return empty(204);
+      },
+    });
     const basic = client({ auth: { kind: 'basic', user: 'admin', pass: 'p@ss:word' } });
     await basic.send({ method: 'GET', url: '/Users' });
     await basic.send({ method: 'GET', url: '/Users', auth: 'invalid' });
@@ -64,51 +94,64 @@ describe('requests and credentials', () => {
     expect(seen).toEqual([
       `Basic ${b64('admin:p@ss:word')}`,
       `Basic ${b64(`admin:${INVALID_PASSWORD}`)}`,
-      null,
+      undefined,
       `Bearer ${INVALID_TOKEN}`,
-      null,
+      undefined,
       `Bearer ${INVALID_TOKEN}`,
     ]);
   });
 
-  it('sends a JSON body with a SCIM content type unless the caller sets one', async () => {
-    const types: (string | null)[] = [];
+  it('sends a body with the content type the caller sets, and none when it sets none', async () => {
+    const types: (string | undefined)[] = [];
     const bodies: string[] = [];
-    mock.use(http.post(`${BASE}/Users`, async ({ request }) => {
-      types.push(request.headers.get('content-type'));
-      bodies.push(await request.text());
-      return HttpResponse.json({ id: 'u1' }, { status: 201 });
-    }));
+    use({
+      'POST /Users': (request) => {
+        types.push(request.headers['content-type']);
+        bodies.push(request.body);
+        return json({ id: 'u1' }, 201);
+      },
+    });
     const c = client();
     await c.send({ method: 'POST', url: '/Users', body: '{"userName":"a"}' });
     const ex = await c.send({ method: 'POST', url: '/Users', body: '{}', headers: { 'Content-Type': 'application/json' } });
-    expect(types).toEqual(['application/scim+json; charset=utf-8', 'application/json']);
+    expect(types).toEqual([undefined, 'application/json']);
     expect(bodies).toEqual(['{"userName":"a"}', '{}']);
     expect(ex.request.headers['Content-Type']).toBe('application/json');
     expect(ex.response?.status).toBe(201);
+  });
+
+  it("a request's own Authorization goes on the wire as it is, and is shown: it is not the run's credential", async () => {
+    const seen: (string | undefined)[] = [];
+    use({
+      'GET /Users': (request) => {
+        seen.push(request.headers.authorization);
+        return json({ status: '401' }, 401);
+      },
+    });
+    const c = client({ headers: { Authorization: `Bearer ${EXTRA}` } });
+    const ex = await c.send({ method: 'GET', url: '/Users', headers: { Authorization: 'non-token' } });
+    expect(seen).toEqual(['non-token']);
+    expect(ex.request.headers).toEqual({ Authorization: 'non-token' });
+    // The configured --header credential is masked wherever it is the one sent.
+    const configured = await c.send({ method: 'GET', url: '/Users' });
+    expect(seen[1]).toBe(`Bearer ${EXTRA}`);
+    expect(configured.request.headers).toEqual({ Authorization: `Bearer ${REDACTED}` });
   });
 });
 
 describe('redaction at capture time', () => {
   it('keeps every secret out of every recorded field, even when the server echoes it', async () => {
     const basicB64 = Buffer.from('admin:Pa55-w0rd!').toString('base64');
-    mock.use(http.all(`${BASE}/*`, async ({ request }) =>
-      HttpResponse.json(
+    const echo: Route = (request, origin) =>
+      json(
+        { echo: request.headers.authorization, extra: request.headers['x-tenant-key'], body: request.body, url: `${origin}${request.path}` },
+        400,
         {
-          echo: request.headers.get('authorization'),
-          extra: request.headers.get('x-tenant-key'),
-          body: await request.text(),
-          url: request.url,
+          'x-echo': `${request.headers.authorization} ${request.headers['x-tenant-key']}`,
+          'set-cookie': `sid=${request.headers.authorization}`,
         },
-        {
-          status: 400,
-          headers: {
-            'x-echo': `${request.headers.get('authorization')} ${request.headers.get('x-tenant-key')}`,
-            'set-cookie': `sid=${request.headers.get('authorization')}`,
-          },
-        },
-      ),
-    ));
+      );
+    use({ 'POST /Users': echo, [`PUT /Users/${encodeURIComponent('Pa55-w0rd!')}`]: echo });
     const secrets = [TOKEN, EXTRA, 'Pa55-w0rd!', basicB64];
     const bearer = client({ headers: { 'X-Tenant-Key': EXTRA } });
     const basic = client({ auth: { kind: 'basic', user: 'admin', pass: 'Pa55-w0rd!' }, headers: { 'X-Tenant-Key': EXTRA } });
@@ -143,7 +186,7 @@ describe('response bodies', () => {
   ];
   for (const c of cases) {
     it(`records ${c.name}: raw text kept, json ${c.json !== undefined ? 'parsed' : 'left undefined'}`, async () => {
-      mock.use(http.get(`${BASE}/Users/x`, () => new HttpResponse(c.body, { status: 200, headers: c.type ? { 'content-type': c.type } : {} })));
+      use({ 'GET /Users/x': () => ({ status: 200, headers: c.type ? { 'content-type': c.type } : ({} as Record<string, string>), body: c.body }) });
       const ex = await client().send({ method: 'GET', url: '/Users/x' });
       expect(ex.error).toBeUndefined();
       expect(ex.response?.body).toBe(c.body);
@@ -157,7 +200,7 @@ describe('response bodies', () => {
 
   it('keeps the full parsed value but shortens the recorded text of a large body', async () => {
     const users = Array.from({ length: 2000 }, (_, i) => ({ id: String(i), userName: `user${i}@example.com` }));
-    mock.use(http.get(`${BASE}/Users`, () => HttpResponse.json({ Resources: users })));
+    use({ 'GET /Users': () => json({ Resources: users }) });
     const ex = await client({ recordBodyChars: 1000 }).send({ method: 'GET', url: '/Users' });
     expect((ex.response?.json as { Resources: unknown[] }).Resources).toHaveLength(2000);
     expect(ex.response?.body?.length).toBeLessThan(1100);
@@ -166,7 +209,7 @@ describe('response bodies', () => {
   });
 
   it('fails an exchange whose body exceeds the cap, keeping status and headers', async () => {
-    mock.use(http.get(`${BASE}/Users`, () => new HttpResponse('x'.repeat(5000), { headers: { 'content-type': 'text/plain' } })));
+    use({ 'GET /Users': () => ({ status: 200, headers: { 'content-type': 'text/plain' }, body: 'x'.repeat(5000) }) });
     const ex = await client({ maxBodyBytes: 1000 }).send({ method: 'GET', url: '/Users' });
     expect(ex.error?.code).toBe('BODY_TOO_LARGE');
     expect(ex.response?.status).toBe(200);
@@ -178,11 +221,13 @@ describe('response bodies', () => {
 describe('429 and Retry-After', () => {
   function rateLimited(times: number, retryAfter: string | undefined) {
     let calls = 0;
-    mock.use(http.get(`${BASE}/Users`, () => {
-      calls++;
-      if (calls <= times) return new HttpResponse(null, { status: 429, headers: retryAfter !== undefined ? { 'retry-after': retryAfter } : {} });
-      return HttpResponse.json({ ok: true });
-    }));
+    use({
+      'GET /Users': () => {
+        calls++;
+        if (calls <= times) return empty(429, retryAfter !== undefined ? { 'retry-after': retryAfter } : {});
+        return json({ ok: true });
+      },
+    });
     return () => calls;
   }
 
@@ -230,7 +275,13 @@ describe('429 and Retry-After', () => {
   });
 
   it('lets many concurrent sends wait without a listener-leak warning, and close() cuts a wait short', async () => {
-    mock.use(http.get(`${BASE}/Users`, () => new HttpResponse(null, { status: 429, headers: { 'retry-after': '5' } })));
+    let answered = 0;
+    use({
+      'GET /Users': () => {
+        answered++;
+        return empty(429, { 'retry-after': '5' });
+      },
+    });
     const warnings: string[] = [];
     const onWarning = (warning: Error): void => {
       warnings.push(warning.message);
@@ -239,6 +290,8 @@ describe('429 and Retry-After', () => {
     const c = client();
     const started = Date.now();
     const pending = Promise.all(Array.from({ length: 15 }, () => c.send({ method: 'GET', url: '/Users' })));
+    // Every send must be waiting out its 429 before the client closes.
+    while (answered < 15) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 100));
     await c.close();
     const exchanges = await pending;
@@ -262,14 +315,14 @@ describe('429 and Retry-After', () => {
 
 describe('redirects', () => {
   it('follows a same-origin redirect with credentials', async () => {
-    let auth: string | null = null;
-    mock.use(
-      http.get(`${BASE}/Users`, () => new HttpResponse(null, { status: 301, headers: { location: '/scim/v2/People' } })),
-      http.get(`${BASE}/People`, ({ request }) => {
-        auth = request.headers.get('authorization');
-        return HttpResponse.json({ totalResults: 0 });
-      }),
-    );
+    let auth: string | undefined;
+    use({
+      'GET /Users': () => empty(301, { location: '/scim/v2/People' }),
+      'GET /People': (request) => {
+        auth = request.headers.authorization;
+        return json({ totalResults: 0 });
+      },
+    });
     const ex = await client().send({ method: 'GET', url: '/Users' });
     expect(ex.response?.status).toBe(200);
     expect(auth).toBe(`Bearer ${TOKEN}`);
@@ -278,34 +331,34 @@ describe('redirects', () => {
   });
 
   it('never sends Authorization or secret headers to another origin', async () => {
-    const seen: Record<string, string | null> = {};
-    mock.use(
-      http.post(`${BASE}/Users`, () => new HttpResponse(null, { status: 307, headers: { location: 'https://evil.test/collect' } })),
-      http.post('https://evil.test/collect', async ({ request }) => {
-        seen.authorization = request.headers.get('authorization');
-        seen.secret = request.headers.get('x-tenant-key');
-        seen.body = await request.text();
-        return HttpResponse.json({ stolen: false }, { status: 201 });
-      }),
-    );
+    const seen: Record<string, string | undefined> = {};
+    use({
+      'POST /Users': () => empty(307, { location: `${other.origin}/collect` }),
+      'POST other:/collect': (request) => {
+        seen.authorization = request.headers.authorization;
+        seen.secret = request.headers['x-tenant-key'];
+        seen.body = request.body;
+        return json({ stolen: false }, 201);
+      },
+    });
     const ex = await client({ headers: { 'X-Tenant-Key': EXTRA } }).send({ method: 'POST', url: '/Users', body: '{"userName":"a"}' });
-    expect(seen).toEqual({ authorization: null, secret: null, body: '{"userName":"a"}' });
+    expect(seen).toEqual({ authorization: undefined, secret: undefined, body: '{"userName":"a"}' });
     expect(ex.response?.status).toBe(201);
     expect(ex.redirects?.[0]?.crossOrigin).toBe(true);
-    expect(ex.notes?.[0]).toMatch(/another origin \(https:\/\/evil\.test\): Authorization and secret headers were not sent/);
+    expect(ex.notes?.[0]).toBe(`redirected to another origin (${other.origin}): Authorization and secret headers were not sent there`);
   });
 
   it('turns a POST into a body-less GET on 303', async () => {
     let method = '';
     let body = '';
-    mock.use(
-      http.post(`${BASE}/Users`, () => new HttpResponse(null, { status: 303, headers: { location: `${BASE}/Users/1` } })),
-      http.get(`${BASE}/Users/1`, async ({ request }) => {
+    use({
+      'POST /Users': () => empty(303, { location: `${BASE}/Users/1` }),
+      'GET /Users/1': (request) => {
         method = request.method;
-        body = await request.text();
-        return HttpResponse.json({ id: '1' });
-      }),
-    );
+        body = request.body;
+        return json({ id: '1' });
+      },
+    });
     const ex = await client().send({ method: 'POST', url: '/Users', body: '{"x":1}' });
     expect([method, body]).toEqual(['GET', '']);
     expect(ex.response?.json).toEqual({ id: '1' });
@@ -313,19 +366,23 @@ describe('redirects', () => {
 
   it('detects a redirect loop and bounds the number of hops', async () => {
     let hops = 0;
-    mock.use(
-      http.get(`${BASE}/a`, () => new HttpResponse(null, { status: 302, headers: { location: 'b' } })),
-      http.get(`${BASE}/b`, () => new HttpResponse(null, { status: 302, headers: { location: 'a' } })),
-      http.get(`${BASE}/chain/:n`, ({ params }) => {
+    const chain: Record<string, Route> = {};
+    for (let n = 1; n <= 10; n++) {
+      chain[`GET /chain/${n}`] = () => {
         hops++;
-        return new HttpResponse(null, { status: 302, headers: { location: String(Number(params.n) + 1) } });
-      }),
-    );
+        return empty(302, { location: String(n + 1) });
+      };
+    }
+    use({
+      'GET /a': () => empty(302, { location: 'b' }),
+      'GET /b': () => empty(302, { location: 'a' }),
+      ...chain,
+    });
     const loop = await client().send({ method: 'GET', url: '/a' });
     expect(loop.error?.code).toBe('REDIRECT_LOOP');
     expect(loop.response?.status).toBe(302);
-    const chain = await client({ maxRedirects: 3 }).send({ method: 'GET', url: '/chain/1' });
-    expect(chain.error).toEqual({ code: 'TOO_MANY_REDIRECTS', message: 'more than 3 redirects' });
+    const chained = await client({ maxRedirects: 3 }).send({ method: 'GET', url: '/chain/1' });
+    expect(chained.error).toEqual({ code: 'TOO_MANY_REDIRECTS', message: 'more than 3 redirects' });
     expect(hops).toBe(4);
     const off = await client({ maxRedirects: 0 }).send({ method: 'GET', url: '/a' });
     expect(off.error).toBeUndefined();

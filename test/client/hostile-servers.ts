@@ -1,17 +1,16 @@
 /**
  * A corpus of misbehaving SCIM servers (issue 4), reusable by the client, runner and CLI tests.
  *
- * Every entry can be started on a real local socket (`start()`), so a spawned CLI can be pointed at it.
- * Entries whose misbehaviour lives at the HTTP level also expose it as a plain function (`responder`), which
- * `hostileMswHandler` serves through msw for in-process tests. `expect` says what the HTTP client must record
- * when it sends `probe` with `HOSTILE_CLIENT_TIMEOUT_MS` as its per-request timeout.
+ * Every entry is started on a real local socket (`start()`), so the client and a spawned CLI alike can be pointed
+ * at it. Entries whose misbehaviour lives at the HTTP level also expose it as a plain function (`responder`).
+ * `expect` says what the HTTP client must record when it sends `probe` with `HOSTILE_CLIENT_TIMEOUT_MS` as its
+ * per-request timeout.
  */
 import { once } from 'node:events';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { http as mswHttp, HttpResponse, type HttpHandler } from 'msw';
 import { tlsMaterial, type KeyPair } from './tls-material.js';
 
 /** The timeout the expectations assume for the stalling servers (short, to keep suites fast). */
@@ -244,7 +243,7 @@ function streamLargeJson(socket: net.Socket, totalBytes: number): void {
 }
 
 /** A node:http server driven by a responder, recording the Authorization headers it receives. */
-async function startHttpServer(
+export async function startHttpServer(
   respond: (request: IncomingProbe, origin: string) => HttpAnswer,
   tls?: KeyPair,
 ): Promise<RunningHostile & { origin: string; seen: (string | undefined)[] }> {
@@ -277,7 +276,7 @@ async function startHttpServer(
   };
 }
 
-/** An HTTP-level entry: served for real by node:http, and through msw by `hostileMswHandler`. */
+/** An HTTP-level entry, served by node:http. */
 function httpLevel(entry: Omit<HostileServer, 'layer' | 'start' | 'responder' | 'probe'> & { probe?: HostileServer['probe']; make: () => Responder }): HostileServer {
   return {
     id: entry.id,
@@ -649,20 +648,4 @@ export function hostileServer(id: string): HostileServer {
   const found = HOSTILE_SERVERS.find((server) => server.id === id);
   if (!found) throw new Error(`no hostile server named ${id}`);
   return found;
-}
-
-/** An msw handler serving an HTTP-level entry at `origin` (e.g. https://hostile.test). */
-export function hostileMswHandler(server: HostileServer, origin: string): HttpHandler {
-  if (!server.responder) throw new Error(`${server.id} lives below HTTP; start() it on a real socket instead`);
-  const respond = server.responder();
-  return mswHttp.all(`${origin}/*`, async ({ request }) => {
-    const url = new URL(request.url);
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => {
-      headers[name] = value;
-    });
-    const answer = respond({ method: request.method, path: `${url.pathname}${url.search}`, headers, body: await request.text() });
-    const body = typeof answer.body === 'string' || answer.body === undefined ? answer.body : new Uint8Array(answer.body);
-    return new HttpResponse(body ?? null, { status: answer.status, headers: answer.headers ?? {} });
-  });
 }

@@ -1,20 +1,34 @@
-// OAuth 2.0 client credentials: token fetched once, reused, refreshed on expiry and after a 401.
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
+// OAuth 2.0 client credentials: token fetched once, reused, refreshed on expiry and after a 401; a token server
+// and a SCIM server on loopback (node:http).
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient, REDACTED, type OAuth2ClientCredentials } from '../../src/client/index.js';
+import { startHttpServer, type HttpAnswer, type IncomingProbe } from './hostile-servers.js';
 
-const BASE = 'https://scim.test/scim/v2';
-const TOKEN_URL = 'https://idp.test/oauth2/token';
 const CLIENT_SECRET = 'cl1ent-s3cret-value';
 
-const mock = setupServer();
-beforeAll(() => mock.listen({ onUnhandledRequest: 'error' }));
+type Handler = (request: IncomingProbe) => HttpAnswer;
+let onToken: Handler = () => ({ status: 599 });
+let onScim: Handler = () => ({ status: 599 });
+let idp: Awaited<ReturnType<typeof startHttpServer>>;
+let scim: Awaited<ReturnType<typeof startHttpServer>>;
+let BASE = '';
+let TOKEN_URL = '';
+beforeAll(async () => {
+  idp = await startHttpServer((request) => (request.method === 'POST' && request.path === '/oauth2/token' ? onToken(request) : { status: 599 }));
+  scim = await startHttpServer((request) => (request.method === 'GET' && request.path === '/scim/v2/Users' ? onScim(request) : { status: 599 }));
+  BASE = scim.baseUrl;
+  TOKEN_URL = `${idp.origin}/oauth2/token`;
+  config.tokenUrl = TOKEN_URL;
+});
 afterEach(() => {
-  mock.resetHandlers();
   vi.useRealTimers();
 });
-afterAll(() => mock.close());
+afterAll(async () => {
+  await idp.close();
+  await scim.close();
+});
+
+const json = (value: unknown, status = 200): HttpAnswer => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
 
 interface TokenEndpoint {
   requests: { authorization: string | null; form: URLSearchParams }[];
@@ -22,27 +36,29 @@ interface TokenEndpoint {
   valid: Set<string>;
 }
 
-/** A token endpoint issuing at-1, at-2, … and a SCIM endpoint accepting only currently valid tokens. */
-function standUp(expiresIn: number | undefined): TokenEndpoint {
-  const endpoint: TokenEndpoint = { requests: [], valid: new Set() };
-  mock.use(
-    http.post(TOKEN_URL, async ({ request }) => {
-      const form = new URLSearchParams(await request.text());
-      endpoint.requests.push({ authorization: request.headers.get('authorization'), form });
-      const token = `at-${endpoint.requests.length}-${'x'.repeat(20)}`;
-      endpoint.valid.add(token);
-      return HttpResponse.json({ access_token: token, token_type: 'Bearer', ...(expiresIn !== undefined ? { expires_in: expiresIn } : {}) });
-    }),
-    http.get(`${BASE}/Users`, ({ request }) => {
-      const token = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
-      if (!endpoint.valid.has(token)) return HttpResponse.json({ status: '401' }, { status: 401 });
-      return HttpResponse.json({ youSent: token });
-    }),
-  );
+/**
+ * A token endpoint issuing at-1, at-2, … (or always `sameToken`) and a SCIM endpoint accepting only currently
+ * valid tokens.
+ */
+function standUp(expiresIn: number | undefined, sameToken?: string): TokenEndpoint & { sent: (string | undefined)[] } {
+  const endpoint = { requests: [], valid: new Set<string>(), sent: [] as (string | undefined)[] } as TokenEndpoint & { sent: (string | undefined)[] };
+  onToken = (request) => {
+    const form = new URLSearchParams(request.body);
+    endpoint.requests.push({ authorization: request.headers.authorization ?? null, form });
+    const token = sameToken ?? `at-${endpoint.requests.length}-${'x'.repeat(20)}`;
+    endpoint.valid.add(token);
+    return json({ access_token: token, token_type: 'Bearer', ...(expiresIn !== undefined ? { expires_in: expiresIn } : {}) });
+  };
+  onScim = (request) => {
+    endpoint.sent.push(request.headers.authorization);
+    const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    if (!endpoint.valid.has(token)) return json({ status: '401' }, 401);
+    return json({ youSent: token });
+  };
   return endpoint;
 }
 
-const config: OAuth2ClientCredentials = { kind: 'oauth2', tokenUrl: TOKEN_URL, clientId: 'scim client', clientSecret: CLIENT_SECRET, scope: 'scim.read scim.write' };
+const config: OAuth2ClientCredentials = { kind: 'oauth2', tokenUrl: '', clientId: 'scim client', clientSecret: CLIENT_SECRET, scope: 'scim.read scim.write' };
 
 describe('OAuth2 client credentials', () => {
   it('fetches the token once with client_secret_basic and reuses it', async () => {
@@ -104,8 +120,23 @@ describe('OAuth2 client credentials', () => {
     expect(endpoint.requests).toHaveLength(2);
   });
 
+  it('sends the token itself, never its redacted copy, when the endpoint hands out the same token again', async () => {
+    // A token the client has seen is a registered secret; the second answer carrying it must still be used raw.
+    const same = 'same-token-Every-Time-42';
+    const endpoint = standUp(undefined, same);
+    const client = createClient({ baseUrl: BASE, auth: config });
+    await client.send({ method: 'GET', url: '/Users' });
+    endpoint.valid.clear(); // revoked: the client fetches again after the 401 and gets the same token back (valid again)
+    const ex = await client.send({ method: 'GET', url: '/Users' });
+    await client.close();
+    expect(endpoint.requests).toHaveLength(2);
+    expect(endpoint.sent).toEqual([`Bearer ${same}`, `Bearer ${same}`, `Bearer ${same}`]);
+    expect(ex.response?.status).toBe(200);
+    expect(JSON.stringify(ex)).not.toContain(same);
+  });
+
   it('reports a failing token endpoint as one clear error without the secret', async () => {
-    mock.use(http.post(TOKEN_URL, () => HttpResponse.json({ error: 'invalid_client', error_description: CLIENT_SECRET }, { status: 401 })));
+    onToken = () => json({ error: 'invalid_client', error_description: CLIENT_SECRET }, 401);
     const client = createClient({ baseUrl: BASE, auth: config });
     const ex = await client.send({ method: 'GET', url: '/Users' });
     await client.close();

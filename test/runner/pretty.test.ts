@@ -30,7 +30,7 @@ describe('pretty reporter', () => {
     expect(text).toContain('✗ body.totalResults equals 1\n        expected: 1\n        actual:   0\n');
     expect(text).toContain('source:   RFC 7643 §4.1.1 (userName caseExact false)');
     expect(text).toMatch(/→ #1 GET http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\?filter=userName%20eq%20%22SCIM-CHECK-/);
-    expect(text).toContain('authorization: Bearer [REDACTED]');
+    expect(text).toContain('Authorization: Bearer [REDACTED]');
     expect(text).toMatch(/← 200 \(\d+ ms\)/);
     expect(text).toContain('Cleanup: removed 1 resource created by this run.');
     expect(text).not.toContain(fake.token);
