@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { LoadedSuite } from '../runner/load.js';
+import { displayText } from '../runner/template.js';
 
 /** The listing: per suite its id, title and source, then per check id, level, title, what it asserts, source. */
 export function renderList(suites: LoadedSuite[]): string {
@@ -19,8 +20,8 @@ export function renderList(suites: LoadedSuite[]): string {
         .filter(Boolean)
         .join(', ');
       out.push(`  ${check.id}  [${tags}]`);
-      out.push(`      ${check.title}`);
-      out.push(`      asserts: ${check.description}`);
+      out.push(`      ${displayText(check.title)}`);
+      out.push(`      asserts: ${displayText(check.description)}`);
       out.push(`      source:  ${check.source}`);
       if (check.dependsOn?.length) out.push(`      after:   ${check.dependsOn.join(', ')}`);
     }

@@ -46,6 +46,8 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
   if (resolved.proxy !== undefined) options.proxy = resolved.proxy;
   if (resolved.allowFailures.length) options.allowFailures = resolved.allowFailures;
   if (resolved.mappingFile !== undefined) options.mapping = resolved.mappingFile;
+  if (resolved.burst !== undefined) options.burst = resolved.burst;
+  if (resolved.burstSpreadMs !== undefined) options.burstSpreadMs = resolved.burstSpreadMs;
   if (resolved.caFile !== undefined) {
     try {
       options.ca = readFileSync(resolved.caFile, 'utf8');
@@ -202,6 +204,8 @@ export function registerRun(program: Command): void {
     .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect)
     .option('--strict', 'SHOULD-level failures fail the run too')
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')
+    .option('--burst <n>', 'requests the concurrency suite sends at once (2 to 100; default 10)')
+    .option('--burst-spread <ms>', "spread each burst's requests over this time, ms or e.g. 50ms (default 0: all at once)")
     .addHelpText(
       'after',
       '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +

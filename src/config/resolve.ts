@@ -49,6 +49,10 @@ export interface RunFlags {
   mapping?: string;
   strict?: boolean;
   concurrency?: string | number;
+  /** Requests a burst step sends at once (the concurrency suite). */
+  burst?: string | number;
+  /** Milliseconds or a duration over which a burst's requests start. */
+  burstSpread?: string | number;
 }
 
 /** The config file's content (see config.schema.json, which validates it before it gets here). */
@@ -75,6 +79,8 @@ export interface ConfigFileData {
   mapping?: string;
   strict?: boolean;
   concurrency?: number;
+  burst?: number;
+  burstSpread?: number | string;
 }
 
 /** A loaded config file: its absolute path (relative paths inside it are resolved against its folder). */
@@ -114,6 +120,9 @@ export interface ResolvedOptions {
   mappingFile?: string;
   strict: boolean;
   concurrency: number;
+  /** Burst size and spread for the concurrency suite (omitted: the runner's defaults, 10 and 0 ms). */
+  burst?: number;
+  burstSpreadMs?: number;
   /** Where each option's value came from (options left unset are absent). */
   origins: Record<string, Origin>;
   /** The config file that took part, if any. */
@@ -134,7 +143,7 @@ export const DEFAULTS = Object.freeze({
   concurrency: 1,
 });
 
-type Kind = 'url' | 'string' | 'path' | 'duration' | 'boolean' | 'list' | 'pathList' | 'count' | 'oktaApp' | 'basic' | 'reporters' | 'headers';
+type Kind = 'url' | 'string' | 'path' | 'duration' | 'boolean' | 'list' | 'pathList' | 'count' | 'burst' | 'oktaApp' | 'basic' | 'reporters' | 'headers';
 
 interface OptionSpec {
   /** Key in the config file (dotted for oauth fields). */
@@ -173,6 +182,8 @@ export const OPTION_SPECS = {
   mappingFile: { file: 'mapping', flag: 'mapping', flagName: '--mapping', env: 'SCIM_CHECK_MAPPING', kind: 'path' },
   strict: { file: 'strict', flag: 'strict', flagName: '--strict', env: 'SCIM_CHECK_STRICT', kind: 'boolean' },
   concurrency: { file: 'concurrency', flag: 'concurrency', flagName: '--concurrency', env: 'SCIM_CHECK_CONCURRENCY', kind: 'count' },
+  burst: { file: 'burst', flag: 'burst', flagName: '--burst', env: 'SCIM_CHECK_BURST', kind: 'burst' },
+  burstSpreadMs: { file: 'burstSpread', flag: 'burstSpread', flagName: '--burst-spread', env: 'SCIM_CHECK_BURST_SPREAD', kind: 'duration' },
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionName = keyof typeof OPTION_SPECS;
@@ -285,6 +296,10 @@ function interpret(kind: Kind, raw: unknown, layer: Layer, what: string, knownRe
       return parseBoolean(raw);
     case 'count':
       return parsePositiveInteger(raw, 64);
+    case 'burst': {
+      const parsed = parsePositiveInteger(raw, 100);
+      return parsed.ok && parsed.value >= 2 ? parsed : { ok: false, message: `must be a whole number from 2 to 100 (got "${String(raw)}")` };
+    }
     case 'list':
       return { ok: true, value: asList(raw, layer) };
     case 'pathList':
@@ -408,6 +423,8 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
     caFile: pick<string>('caFile'),
     proxy: pick<string>('proxy'),
     mappingFile: pick<string>('mappingFile'),
+    burst: pick<number>('burst'),
+    burstSpreadMs: pick<number>('burstSpreadMs'),
     configFile: input.file?.path,
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) (resolved as unknown as Record<string, unknown>)[key] = value;

@@ -89,6 +89,13 @@ export function evaluateValue(a: ValueAssertion, source: SelectionSource): Failu
   }
   if ('contains' in a && !containsValue(actual, a.contains)) fail(`contains ${JSON.stringify(a.contains)}`, a.contains);
   if ('notContains' in a && containsValue(actual, a.notContains)) fail(`does not contain ${JSON.stringify(a.notContains)}`, `no ${JSON.stringify(a.notContains)}`);
+  if ('containsAll' in a) {
+    const wanted = Array.isArray(a.containsAll) ? a.containsAll : [a.containsAll];
+    const missing = wanted.filter((w) => !containsValue(actual, w));
+    if (missing.length) {
+      failures.push({ assertion: `${a.that} contains all ${wanted.length} expected values`, expected: wanted, actual: `${missing.length} missing: ${JSON.stringify(missing.slice(0, 10))}${missing.length > 10 ? ' …' : ''}` });
+    }
+  }
   if (a.matches !== undefined && !(typeof actual === 'string' && compilePattern(a.matches).test(actual))) fail(`matches /${a.matches}/`, `/${a.matches}/`);
   if (a.length !== undefined && lengthOf(actual) !== a.length) fail(`has length ${a.length}`, a.length);
   if (a.lengthAtLeast !== undefined && !((lengthOf(actual) ?? -1) >= a.lengthAtLeast)) fail(`has length >= ${a.lengthAtLeast}`, `>= ${a.lengthAtLeast}`);
@@ -161,4 +168,41 @@ export function evaluateWalkAssertion(
   const missing = includes.filter((id) => !walk.ids.includes(id));
   if (missing.length) failures.push({ assertion: 'the walk includes the expected resources', expected: includes, actual: `missing: ${missing.join(', ')}` });
   return failures;
+}
+
+/** The status key a burst assertion counts a response under: "201", or "none" without a response. */
+const statusKey = (status: number | undefined): string => (status === undefined ? 'none' : String(status));
+
+/** Whether a response's status falls under a burst-count key ("409", "4xx", "none"). */
+function matchesStatusKey(key: string, status: number | undefined): boolean {
+  if (key === 'none') return status === undefined;
+  if (status === undefined) return false;
+  return /^[1-5]xx$/.test(key) ? Math.floor(status / 100) === Number(key[0]) : String(status) === key;
+}
+
+/** "201 ×1, 409 ×9" — the statuses of a burst's responses, counted. */
+export function describeStatuses(statuses: (number | undefined)[]): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses) counts.set(statusKey(s), (counts.get(statusKey(s)) ?? 0) + 1);
+  return [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k === 'none' ? 'no response' : k} ×${n}`).join(', ');
+}
+
+/**
+ * A burst assertion: the number of responses under each key must be what it says — a count, "all" of them, or
+ * the "rest" (all but those the other keys count).
+ */
+export function evaluateBurstCounts(a: Extract<Assertion, { burst: unknown }>, statuses: (number | undefined)[]): Failure[] {
+  const total = statuses.length;
+  const fixed = Object.entries(a.burst).reduce((sum, [, v]) => sum + (typeof v === 'number' ? v : 0), 0);
+  const expected: string[] = [];
+  let holds = true;
+  for (const [key, want] of Object.entries(a.burst)) {
+    const wanted = want === 'all' ? total : want === 'rest' ? total - fixed : want;
+    const actual = statuses.filter((s) => matchesStatusKey(key, s)).length;
+    expected.push(`${key === 'none' ? 'no response' : key} ×${wanted}`);
+    if (actual !== wanted) holds = false;
+  }
+  if (holds) return [];
+  const what = Object.entries(a.burst).map(([k, v]) => `${k === 'none' ? 'no response' : k}: ${v}`).join(', ');
+  return [{ assertion: `the ${total} responses of the burst are ${what}`, expected: expected.join(', '), actual: describeStatuses(statuses) }];
 }

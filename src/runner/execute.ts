@@ -3,7 +3,7 @@ import type { Exchange } from '../client/exchange.js';
 import { mergeHeaders, withoutHeaders } from '../client/headers.js';
 import type { ScimClient, SendRequest } from '../client/index.js';
 import { validateScim } from '../core/json-schemas/index.js';
-import { evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
+import { evaluateBurstCounts, evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
 import { resourceAt, type CleanupRegistry } from './cleanup.js';
 import { CheckError, ConfigError } from './errors.js';
 import type { StepGate } from './gate.js';
@@ -12,7 +12,7 @@ import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
 import { select, type SelectionSource, type WalkSummary } from './select.js';
 import type { Assertion, CheckDef, StepDef, SuiteFile } from './suite-format.js';
-import { expandDeep, expandText, type TemplateContext } from './template.js';
+import { DEFAULT_BURST, displayText, expandDeep, expandText, type TemplateContext } from './template.js';
 
 const DEFAULT_MAX_PAGES = 100;
 
@@ -213,16 +213,76 @@ function expandAssertion(a: Assertion, env: CheckEnvironment): Assertion {
   return { that, ...(expandDeep(rest, env.template) as object) } as Assertion;
 }
 
+/** True when an assertion with `ifStatus` does not concern this response. */
+const notForThisStatus = (a: Assertion, src: SelectionSource): boolean => a.ifStatus !== undefined && src.exchange?.response?.status !== a.ifStatus;
+
 /** Applies per-response assertions to one response; returns whether all held. */
 function applyAssertions(assertions: Assertion[], src: SelectionSource, rec: CheckRecorder, index: number, source: string, mapping: Mapping | undefined): boolean {
   let ok = true;
   for (const a of assertions) {
-    for (const f of 'mapped' in a ? evaluateMapped(a, src, mapping) : evaluateResponseAssertion(a, src)) {
+    if (notForThisStatus(a, src)) continue;
+    for (const f of 'mapped' in a ? evaluateMapped(a, src, mapping) : 'burst' in a ? [] : evaluateResponseAssertion(a, src)) {
       ok = false;
       rec.fail(f, index, a.source ?? source, a.message);
     }
   }
   return ok;
+}
+
+/** Resolves after `ms` (at once for 0). */
+const pause = (ms: number): Promise<void> => (ms > 0 ? sleep(ms) : Promise.resolve());
+
+/**
+ * Runs a burst step: the request built once per copy (each with its own {{$index}}, {{$item}}, random values),
+ * then all sent at once (or spread over `spreadMs`) and awaited together. Set-level assertions (`burst` counts,
+ * `each.` selectors) are judged once; the others on every response, a failure reported on the first response
+ * that shows it with how many did.
+ */
+async function runBurst(step: StepDef, env: CheckEnvironment, rec: CheckRecorder, source: string): Promise<{ ok: boolean; last?: SelectionSource }> {
+  const def = step.burst!;
+  let items: unknown[] | undefined;
+  if (def.each !== undefined) {
+    const list = env.template.vars.get(def.each);
+    if (!Array.isArray(list)) throw new CheckError(`the burst sends one request per element of {{${def.each}}}, which is not a list (${list === undefined ? 'no value' : typeof list})`);
+    items = list;
+  }
+  const count = items ? items.length : (def.count ?? env.template.burst ?? DEFAULT_BURST);
+  if (count === 0) throw new CheckError(`the burst has no request to send ({{${def.each ?? ''}}} is an empty list)`);
+  const spreadMs = def.spreadMs ?? env.template.burstSpreadMs ?? 0;
+  // Built before the first is sent, so the sends are not spaced out by template expansion.
+  const sends = Array.from({ length: count }, (_, index) => {
+    const burstRequest = items ? { index, item: items[index] } : { index };
+    return buildRequest(step, { ...env, template: { ...env.template, burstRequest } });
+  });
+  const sent = await Promise.all(sends.map(async (send, i) => {
+    await pause(count > 1 ? Math.round((spreadMs * i) / (count - 1)) : 0);
+    return sendAndCheck(step, send, env, rec);
+  }));
+  const burst = sent.map((s) => rec.exchanges[s.index]!);
+  const vars = env.template.vars;
+  const last: SelectionSource = { exchange: burst[0], burst, vars };
+  let ok = sent.every((s) => s.delivered && s.valid);
+  for (const a of (step.expect ?? []).map((x) => expandAssertion(x, env))) {
+    const setLevel = 'burst' in a || ('that' in a && a.that.startsWith('each.'));
+    if (setLevel) {
+      const failures = 'burst' in a ? evaluateBurstCounts(a, burst.map((e) => e.response?.status)) : evaluateValue(a as Extract<Assertion, { that: string }>, last);
+      for (const f of failures) rec.fail(f, sent[0]!.index, a.source ?? source, a.message);
+      if (failures.length) ok = false;
+      continue;
+    }
+    const failing = sent.map((s) => ({ s, failures: perResponse(a, { exchange: rec.exchanges[s.index], vars }, env.mapping) })).filter((r) => r.failures.length > 0);
+    if (!failing.length) continue;
+    ok = false;
+    const share = failing.length === count ? `all ${count} responses` : `${failing.length} of ${count} responses`;
+    for (const f of failing[0]!.failures) rec.fail({ ...f, assertion: `${f.assertion} (${share})` }, failing[0]!.s.index, a.source ?? source, a.message);
+  }
+  return { ok, last };
+}
+
+/** One per-response assertion on one response (none when `ifStatus` leaves the response out). */
+function perResponse(a: Assertion, src: SelectionSource, mapping: Mapping | undefined): Failure[] {
+  if (notForThisStatus(a, src)) return [];
+  return 'mapped' in a ? evaluateMapped(a, src, mapping) : evaluateResponseAssertion(a, src);
 }
 
 /** Runs one step; false when it failed (later steps of the check are then not run). */
@@ -234,6 +294,7 @@ async function runStep(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
   if (step.delayMs) await sleep(step.delayMs);
   const perform = async (): Promise<{ ok: boolean; last?: SelectionSource }> => {
     if (step.walk) return runWalk(step, env, rec, source);
+    if (step.burst) return runBurst(step, env, rec, source);
     const sent = await sendAndCheck(step, buildRequest(step, env), env, rec);
     const last: SelectionSource = { exchange: rec.exchanges[sent.index], vars: env.template.vars };
     const assertions = (step.expect ?? []).map((a) => expandAssertion(a, env));
@@ -284,8 +345,8 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
   const result: CheckResult = {
     id: check.id,
     suite: suiteId,
-    title: check.title,
-    description: check.description,
+    title: displayText(check.title, env.template),
+    description: displayText(check.description, env.template),
     level: check.level,
     source: check.source,
     status: failed ? (check.warnOnly ? 'warning' : 'failed') : 'passed',

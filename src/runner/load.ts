@@ -2,14 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { CheckDef, SuiteFile } from './suite-format.js';
+import type { CheckDef, StepDef, SuiteFile } from './suite-format.js';
 import { compilePattern } from './assert.js';
 import { locateJsonError } from '../common/json-syntax.js';
 import { DISCOVERY_VARIABLES } from './discovery.js';
 import { ConfigError } from './errors.js';
 import { checkSelector } from './select.js';
 import { templateNames } from './template.js';
-import { DEFAULT_SUITE_IDS } from '../common/suite-ids.js';
+import { DEFAULT_SUITE_IDS, RUN_LAST_IN_ALL } from '../common/suite-ids.js';
 
 export interface LoadedSuite {
   suite: SuiteFile;
@@ -68,7 +68,7 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
       return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
     }
     if (e.keyword === 'oneOf' && /\/expect\/\d+$/.test(where)) {
-      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk, mapped or that`;
+      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst or that`;
     }
     return `${where}: ${e.message ?? e.keyword}`;
   });
@@ -140,7 +140,8 @@ export async function resolveSuites(names: string[] = []): Promise<LoadedSuite[]
   };
   for (const name of wanted) {
     if (name === 'all') {
-      for (const id of available) add(await loadBuiltIn(id));
+      const last = available.filter((id) => RUN_LAST_IN_ALL.includes(id));
+      for (const id of [...available.filter((id) => !last.includes(id)), ...last]) add(await loadBuiltIn(id));
     } else if (available.includes(name)) {
       add(await loadBuiltIn(name));
     } else if (looksLikePath(name)) {
@@ -164,6 +165,7 @@ export async function resolveSuites(names: string[] = []): Promise<LoadedSuite[]
 function checkExpressions(check: CheckDef, file: string): void {
   const where = `${file}: check "${check.id}"`;
   for (const step of check.steps) {
+    checkBurstUse(step, where);
     const predicates = [...(step.expect ?? []), ...(step.onlyIf ? [step.onlyIf] : [])];
     const selectors = [...Object.values(step.capture ?? {}), ...predicates.flatMap((a) => ('that' in a ? [a.that] : []))];
     for (const selector of selectors) {
@@ -184,11 +186,27 @@ function checkExpressions(check: CheckDef, file: string): void {
   }
 }
 
+/** Burst-only selectors, assertions and built-ins must sit in a burst step ({{$item}} in one with `each`). */
+function checkBurstUse(step: StepDef, where: string): void {
+  if (step.burst && step.walk) throw new ConfigError(`${where}: a step cannot both walk and burst`);
+  const inRequest = JSON.stringify(step.request);
+  if (!step.burst) {
+    const selector = [...Object.values(step.capture ?? {}), ...(step.expect ?? []).flatMap((a) => ('that' in a ? [a.that] : []))].find((s) => s.startsWith('each.'));
+    if (selector) throw new ConfigError(`${where}: selector "${selector}" reads a burst's responses, but the step has no "burst"`);
+    if ((step.expect ?? []).some((a) => 'burst' in a)) throw new ConfigError(`${where}: a "burst" assertion needs a step with "burst"`);
+    const builtIn = /\{\{\s*(\$index|\$item|\$caseVariantOf)\b/.exec(inRequest)?.[1];
+    if (builtIn) throw new ConfigError(`${where}: {{${builtIn}}} is only defined in a burst step`);
+  } else if (!step.burst.each && /\{\{\s*\$item\b/.test(inRequest)) {
+    throw new ConfigError(`${where}: {{$item}} needs a burst with "each"`);
+  }
+}
+
 /** Every template name a check uses ({{name}} in requests, assertions, captures' inputs, conditions). */
 function namesUsedBy(check: CheckDef): Set<string> {
   const names = new Set<string>();
   for (const step of check.steps) {
     for (const n of templateNames({ request: step.request, expect: step.expect, onlyIf: step.onlyIf, register: step.register })) names.add(n);
+    if (step.burst?.each) names.add(step.burst.each);
   }
   return names;
 }

@@ -10,7 +10,7 @@ import { StepGate } from './gate.js';
 import { resolveSuites, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
 import type { CheckDef, SuiteFile } from './suite-format.js';
-import { expandDeep, expandString, type TemplateContext } from './template.js';
+import { displayText, expandDeep, expandString, type TemplateContext } from './template.js';
 import { extensionSchemasFor, loadMapping, type Mapping, type MappingFile } from './mapping.js';
 
 /** Options of a run; they mirror the `scim-check run` flags. */
@@ -52,6 +52,10 @@ export interface RunOptions {
   strict?: boolean;
   /** How many suites may run at once (default 1). Output order stays suite order, then check order. */
   concurrency?: number;
+  /** Requests a burst step (the concurrency suite) sends at once (default 10; 2 to 100). */
+  burst?: number;
+  /** Spread a burst's starts evenly over this many ms (default 0: all at once). */
+  burstSpreadMs?: number;
   /** Aborting stops starting checks; cleanup still runs and the result has `interrupted: true`. */
   signal?: AbortSignal;
   /** Progress: called as each check starts and ends (e.g. for a spinner). */
@@ -69,6 +73,8 @@ export interface RunOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A burst creates up to this many users at once on the target: a safe bound for a production endpoint. */
+const MAX_BURST = 100;
 /** How long cleanup may take after the checks, whatever happened to them. */
 const CLEANUP_BUDGET_MS = 15_000;
 
@@ -102,6 +108,10 @@ function baseResult(url: string, embedded: boolean, startedAt: Date): RunResult 
 function validateOptions(o: RunOptions): void {
   for (const [name, v] of [['timeoutMs', o.timeoutMs], ['deadlineMs', o.deadlineMs], ['concurrency', o.concurrency]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new ConfigError(`${name} must be a positive integer (got ${String(v)})`);
+  }
+  if (o.burst !== undefined && !(Number.isInteger(o.burst) && o.burst >= 2 && o.burst <= MAX_BURST)) throw new ConfigError(`--burst must be an integer from 2 to ${MAX_BURST} (got ${String(o.burst)})`);
+  if (o.burstSpreadMs !== undefined && !(Number.isInteger(o.burstSpreadMs) && o.burstSpreadMs >= 0 && o.burstSpreadMs <= 10_000)) {
+    throw new ConfigError(`--burst-spread must be 0 to 10000 ms (got ${String(o.burstSpreadMs)})`);
   }
   if (o.url !== undefined) {
     let parsed: URL;
@@ -179,13 +189,14 @@ function unsafeMethod(check: CheckDef): string | undefined {
   return check.steps.map((s) => s.request.method).find((m) => m !== 'GET' && m !== 'HEAD' && m !== 'OPTIONS');
 }
 
-function skipped(planned: PlannedCheck, reason: string): CheckResult {
+function skipped(planned: PlannedCheck, reason: string, options: RunOptions): CheckResult {
   const { check, suite } = planned;
+  const shown = { burst: options.burst, burstSpreadMs: options.burstSpreadMs };
   return {
     id: check.id,
     suite: suite.id,
-    title: check.title,
-    description: check.description,
+    title: displayText(check.title, shown),
+    description: displayText(check.description, shown),
     level: check.level,
     source: check.source,
     status: 'skipped',
@@ -447,6 +458,8 @@ async function runSuite(
     domain: ctx.options.userDomain ?? 'example.com',
     baseUrl: ctx.baseUrl,
     tlsVerified: ctx.baseUrl.startsWith('https://') && !ctx.options.insecure,
+    ...(ctx.options.burst !== undefined ? { burst: ctx.options.burst } : {}),
+    ...(ctx.options.burstSpreadMs !== undefined ? { burstSpreadMs: ctx.options.burstSpreadMs } : {}),
   };
   const results: CheckResult[] = [];
   let setupProblem: string | undefined;
@@ -490,17 +503,17 @@ async function runPlanned(
   setupProblem: string | undefined,
   discovery?: DiscoverySession,
 ): Promise<CheckResult> {
-  if (setupProblem) return skipped(planned, setupProblem);
-  if (planned.leftOut) return skipped(planned, planned.leftOut);
+  if (setupProblem) return skipped(planned, setupProblem, ctx.options);
+  if (planned.leftOut) return skipped(planned, planned.leftOut, ctx.options);
   for (const dep of planned.check.dependsOn ?? []) {
     const outcome = await outcomes.get(dep)!.promise;
-    if (outcome.status !== 'passed') return skipped(planned, `prerequisite ${dep} ${outcome.status === 'skipped' ? 'was skipped' : 'did not pass'}`);
+    if (outcome.status !== 'passed') return skipped(planned, `prerequisite ${dep} ${outcome.status === 'skipped' ? 'was skipped' : 'did not pass'}`, ctx.options);
   }
   const stop = ctx.stopReason();
-  if (stop) return skipped(planned, `not run: ${stop}`);
+  if (stop) return skipped(planned, `not run: ${stop}`, ctx.options);
   const notAdvertised = discovery?.beforeCheck(planned.check);
-  if (notAdvertised) return skipped(planned, notAdvertised);
-  ctx.options.onCheckStart?.({ id: planned.check.id, title: planned.check.title });
+  if (notAdvertised) return skipped(planned, notAdvertised, ctx.options);
+  ctx.options.onCheckStart?.({ id: planned.check.id, title: displayText(planned.check.title, env.template) });
   const result = await runCheck(planned.check, planned.suite.id, env);
   if (result.status === 'failed' && ctx.options.signal?.aborted) {
     // Cut short by the interruption: not a verdict on the server.

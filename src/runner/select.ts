@@ -15,12 +15,15 @@ export interface WalkSummary {
 
 /** What selectors read from: the step's response (or a page's), the walk, and the variables. */
 export interface SelectionSource {
+  /** The response selectors read (in a burst step: the first one). */
   exchange?: Exchange;
+  /** Every exchange of a burst step, in request order ("each.<selector>"). */
+  burst?: Exchange[];
   walk?: WalkSummary;
   vars: Map<string, unknown>;
 }
 
-type PathToken = { key: string } | { index: number } | { pick: { key: string; value: string } };
+type PathToken = { key: string } | { index: number } | { pick: { key: string; value: string } } | { all: true };
 
 const pathCache = new Map<string, PathToken[]>();
 
@@ -78,6 +81,7 @@ function unquote(text: string): string {
 
 function parseBracket(inner: string): PathToken | undefined {
   if (/^\d+$/.test(inner)) return { index: Number(inner) };
+  if (inner === '*') return { all: true };
   if (/^["'].*["']$/.test(inner)) return { key: unquote(inner) };
   const eq = inner.indexOf('=');
   if (eq > 0) return { pick: { key: inner.slice(0, eq).trim(), value: unquote(inner.slice(eq + 1)) } };
@@ -89,8 +93,14 @@ const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnPropert
 /** Follows parsed tokens into a JSON value; undefined when any step is missing (never reaches prototypes). */
 export function followPath(value: unknown, tokens: PathToken[]): unknown {
   let current = value;
-  for (const token of tokens) {
+  for (const [at, token] of tokens.entries()) {
     if (current === null || typeof current !== 'object') return undefined;
+    if ('all' in token) {
+      // [*]: the rest of the path over every element; elements where it finds nothing are left out.
+      if (!Array.isArray(current)) return undefined;
+      const rest = tokens.slice(at + 1);
+      return current.map((el) => followPath(el, rest)).filter((v) => v !== undefined);
+    }
     if ('key' in token) {
       if (Array.isArray(current) || !hasOwn(current, token.key)) return undefined;
       current = (current as Record<string, unknown>)[token.key];
@@ -110,11 +120,17 @@ export function followPath(value: unknown, tokens: PathToken[]): unknown {
 
 /** Checks a selector's syntax (at load time) without evaluating it. */
 export function checkSelector(selector: string): void {
-  if (selector.startsWith('body')) parsePath(selector.slice(4));
+  const inner = selector.startsWith('each.') ? selector.slice(5) : selector;
+  if (inner.startsWith('body')) parsePath(inner.slice(4));
 }
 
 /** Evaluates a selector (see suite-format.ts). Unknown → undefined. */
 export function select(selector: string, source: SelectionSource): unknown {
+  if (selector.startsWith('each.')) {
+    const inner = selector.slice(5);
+    if (!source.burst) throw new ConfigError(`selector "${selector}" reads a burst, and this step is not one`);
+    return source.burst.map((exchange) => select(inner, { exchange, vars: source.vars })).filter((v) => v !== undefined);
+  }
   if (selector === 'status') return source.exchange?.response?.status;
   if (selector === 'timeMs') return source.exchange?.ms;
   if (selector.startsWith('header.')) {

@@ -14,6 +14,12 @@
  *   {{$upperOf:var}} the value of variable `var` in upper case;  {{$lowerOf:var}} in lower case
  *   {{$baseUrl}}     the SCIM base URL under test (e.g. to compare with meta.location)
  *   {{$tlsVerified}} true when the base URL is https:// and the certificate is verified (no --insecure)
+ *   {{$membersOf:var}} a group's `members` value from a list of ids: [{"value": id}, …]
+ *   {{$burst}}       the run's burst size (--burst, default 10);  {{$burstTiming}} "at once" or "within N ms" (--burst-spread)
+ * Inside a burst step (see BurstDef) also:
+ *   {{$index}}       the request's position in the burst (0-based);  {{$item}} the element of the `each` list it sends
+ *   {{$caseVariantOf:var}} the value of `var` in a case form chosen by position: as is, UPPER, lower, then alternating
+ * Check titles and descriptions may hold {{$burst}} and {{$burstTiming}}, so a report says what the run sent.
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
  * In a request path, substituted values are URL-encoded (the literal text is not); query values are encoded whole.
  *
@@ -138,6 +144,24 @@ export interface StepDef {
   onlyIf?: ValueAssertion;
   /** false = do not validate this step's responses against the RFC schemas automatically (default true). */
   autoValidate?: boolean;
+  /** Send the request several times at once (concurrency checks); see BurstDef. */
+  burst?: BurstDef;
+}
+
+/**
+ * A burst: the step's request sent K times at once (each copy with its own templates: {{$index}}, {{$item}},
+ * fresh {{$uuid}}s), all answers awaited together. In a burst step, `status`, `schema`, `maxMs` and `that`
+ * assertions apply to every response (narrow them with `ifStatus`), a `burst` assertion counts the responses
+ * by status, and `each.<selector>` reads one selector from every response (in request order, missing values left
+ * out), e.g. `"capture": {"ids": "each.body.id"}`. Other selectors read the first response.
+ */
+export interface BurstDef {
+  /** How many copies to send (default: the run's --burst, 10). Not with `each`. */
+  count?: number;
+  /** Send one request per element of this array variable (a capture); {{$item}} is the element. */
+  each?: string;
+  /** Start the requests evenly spread over this many ms (default: the run's --burst-spread, 0 = all at once). */
+  spreadMs?: number;
 }
 
 /**
@@ -145,7 +169,9 @@ export interface StepDef {
  * e.g. "body.Resources[0].emails[0].value", or [key=value] to pick an array element, e.g.
  * "body.emails[type=work].value". URN keys are written in brackets: body["urn:…:enterprise:2.0:User"].department.
  * "timeMs" is the response time. For walks: "walk.ids" (all ids seen), "walk.totalResults", "walk.pages".
- * "var.<name>" is a variable's current value.
+ * "var.<name>" is a variable's current value. In a path, `[*]` maps the rest of the path over an array's
+ * elements (missing values left out): "body.members[*].value" is the list of member ids.
+ * In a burst step, "each.<selector>" is the list of that selector's values over every response.
  */
 export type Selector = string;
 
@@ -154,6 +180,8 @@ interface AssertionBase {
   source?: string;
   /** Human explanation shown on failure. */
   message?: string;
+  /** Applies only to responses with this status (others pass it); in a burst, to each response with it. */
+  ifStatus?: number;
 }
 
 /** A predicate on a selected value; every predicate given must hold. */
@@ -171,6 +199,8 @@ export interface ValueAssertion {
    */
   contains?: unknown;
   notContains?: unknown;
+  /** An array that `contains` every element of this array (e.g. `"{{memberIds}}"`); names the ones missing. */
+  containsAll?: unknown;
   /** A regular expression (JavaScript syntax) the string value must match. */
   matches?: string;
   length?: number;
@@ -190,6 +220,12 @@ export type Assertion = AssertionBase &
     | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
     /** Every attribute of the run's --mapping set came back as sent, in `at` (default "body"); no mapping: passes. */
     | { mapped: MappingPhase; at?: Selector }
+    /**
+     * Burst steps: how many responses had each status. Keys are a status ("409"), a class ("2xx") or "none" (no
+     * response); values a count, "all" (every response), or "rest" (all but those counted by the other keys).
+     * E.g. {"201": 1, "409": "rest"}: exactly one create succeeded, every other one got 409.
+     */
+    | { burst: Record<string, number | 'all' | 'rest'> }
     | ValueAssertion
   );
 

@@ -10,7 +10,14 @@ export interface TemplateContext {
   baseUrl: string;
   /** True when requests go over https:// with the certificate verified (not --insecure). */
   tlsVerified?: boolean;
+  /** The run's burst size (--burst; default 10) and spread (--burst-spread; default 0 ms = all at once). */
+  burst?: number;
+  burstSpreadMs?: number;
+  /** Inside a burst step: this request's position and, with `each`, its element. */
+  burstRequest?: { index: number; item?: unknown };
 }
+
+export const DEFAULT_BURST = 10;
 
 const PLACEHOLDER = /\{\{\s*([^{}]+?)\s*\}\}/g;
 const WHOLE = /^\{\{\s*([^{}]+?)\s*\}\}$/;
@@ -37,7 +44,45 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $upper: { arg: 'count' },
   $upperOf: { arg: 'var' },
   $lowerOf: { arg: 'var' },
+  $burst: { arg: 'none' },
+  $burstTiming: { arg: 'none' },
+  $index: { arg: 'none' },
+  $item: { arg: 'none' },
+  $caseVariantOf: { arg: 'var' },
+  $membersOf: { arg: 'var' },
 };
+
+/** "at once", or "within N ms" when the burst's starts are spread. */
+export function burstTiming(spreadMs: number | undefined): string {
+  return spreadMs ? `within ${spreadMs} ms` : 'at once';
+}
+
+/** The n-th case form of a text: as is, UPPER, lower, then letters alternating in case (from upper, from lower). */
+export function caseVariant(text: string, n: number): string {
+  switch (n % 5) {
+    case 0:
+      return text;
+    case 1:
+      return text.toUpperCase();
+    case 2:
+      return text.toLowerCase();
+    default: {
+      let upper = n % 5 === 3;
+      let out = '';
+      for (const ch of text) {
+        const changed = upper ? ch.toUpperCase() : ch.toLowerCase();
+        if (changed !== ch.toLowerCase() || changed !== ch.toUpperCase()) upper = !upper;
+        out += changed;
+      }
+      return out;
+    }
+  }
+}
+
+function inBurst(ctx: TemplateContext, expr: string): { index: number; item?: unknown } {
+  if (!ctx.burstRequest) throw new CheckError(`{{${expr}}} is only defined inside a burst step`);
+  return ctx.burstRequest;
+}
 
 /** Splits "$digits:3" into its name and argument, and checks the built-in exists with a valid argument. */
 function parseBuiltIn(expr: string): { name: string; arg: string | undefined } {
@@ -80,6 +125,24 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       return randomFrom(UPPER, Number(arg));
     case '$upperOf':
       return String(lookup(arg!, ctx)).toUpperCase();
+    case '$burst':
+      return ctx.burst ?? DEFAULT_BURST;
+    case '$burstTiming':
+      return burstTiming(ctx.burstSpreadMs);
+    case '$index':
+      return inBurst(ctx, expr).index;
+    case '$item': {
+      const request = inBurst(ctx, expr);
+      if (!('item' in request)) throw new CheckError('{{$item}} needs a burst with "each"');
+      return request.item;
+    }
+    case '$membersOf': {
+      const ids = lookup(arg!, ctx);
+      if (!Array.isArray(ids)) throw new CheckError(`{{${expr}}} needs a list of ids (e.g. captured with each.body.id)`);
+      return ids.map((value) => ({ value }));
+    }
+    case '$caseVariantOf':
+      return caseVariant(String(lookup(arg!, ctx)), inBurst(ctx, expr).index);
     default: // $lowerOf
       return String(lookup(arg!, ctx)).toLowerCase();
   }
@@ -141,4 +204,13 @@ export function templateNames(value: unknown): string[] {
   };
   visit(value);
   return names;
+}
+
+/**
+ * A check's title or description as reported: {{$burst}} and {{$burstTiming}} replaced by the run's values (the
+ * defaults when none given), so "{{$burst}} simultaneous creates" reads "10 simultaneous creates".
+ */
+export function displayText(text: string, run: { burst?: number; burstSpreadMs?: number } = {}): string {
+  if (!text.includes('{{')) return text;
+  return text.replace(/\{\{\s*\$burst\s*\}\}/g, String(run.burst ?? DEFAULT_BURST)).replace(/\{\{\s*\$burstTiming\s*\}\}/g, burstTiming(run.burstSpreadMs));
 }

@@ -82,6 +82,16 @@ describe('resolveOptions', () => {
     expect(options.only).toEqual(['a/b', 'c/d']);
   });
 
+  it('burst size and spread: from flags, variables or the file; a burst of 1 or over 100 is refused', () => {
+    expect(resolve({ flags: { burst: '25', burstSpread: '100ms' } })).toMatchObject({ burst: 25, burstSpreadMs: 100 });
+    expect(resolve({ env: { SCIM_CHECK_BURST: '3' }, file: file({ burst: 50, burstSpread: '1s' }) })).toMatchObject({ burst: 3, burstSpreadMs: 1000 });
+    const unset = resolve({});
+    expect(unset.burst).toBeUndefined();
+    expect(unset.burstSpreadMs).toBeUndefined();
+    expect(() => resolve({ flags: { burst: '1' } })).toThrow(/--burst: must be a whole number from 2 to 100/);
+    expect(() => resolve({ flags: { burst: '101' } })).toThrow(/--burst: must be a whole number from 2 to 100/);
+  });
+
   it('treats an empty environment variable as unset', () => {
     const options = resolve({ env: { SCIM_CHECK_URL: '' }, file: file({ url: 'https://file.example/scim' }) });
     expect(options.url).toBe('https://file.example/scim');

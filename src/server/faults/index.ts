@@ -1,13 +1,14 @@
 import { coreFaults } from './catalog-core.js';
+import { loadFaults } from './catalog-load.js';
 import { oktaFaults } from './catalog-okta.js';
 import { rfcFaults } from './catalog-rfc.js';
 import type { BehaviourFlags, Fault } from './types.js';
 
 export type { BehaviourFlags, Fault, FaultApi } from './types.js';
 
-/** Every fault mode, in catalog order (core, Okta suites, rfc suite). */
+/** Every fault mode, in catalog order (core, Okta suites, rfc suite, concurrency and load). */
 export function allFaults(): readonly Fault[] {
-  return [...coreFaults, ...oktaFaults, ...rfcFaults];
+  return [...coreFaults, ...oktaFaults, ...rfcFaults, ...loadFaults];
 }
 
 /** Thrown for a fault id nobody defined; the message lists how to see the valid ones. */
