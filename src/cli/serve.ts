@@ -19,6 +19,7 @@ interface ServeFlags {
   tlsKey?: string;
   requestLog?: string;
   maxBody?: string;
+  data?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -45,7 +46,8 @@ export function registerServe(program: Command): void {
     .option('--token <token>', 'bearer token clients must send (default: $SCIM_CHECK_TOKEN, else a random one, printed once)')
     .option('--basic <user:pass>', 'accept HTTP Basic credentials (instead of, or besides, a token)')
     .option('--base-path <path>', 'path the SCIM endpoints live under', '/scim/v2')
-    .option('--seed <file|none>', 'data to start with: a seed JSON file, or none (default: fixtures/seed.json)')
+    .option('--seed <file|none>', 'data to start with: a seed JSON file, or none (default: fixtures/seed.json); with --data, only while the directory holds no data')
+    .option('--data <dir>', 'keep users and groups in this directory across restarts (a crash-safe journal; created if missing)')
     .option('--quiet', 'no per-request log lines')
     .option('--fault <id>', 'break the server in a named way (repeatable; see --list-faults)', collect)
     .option('--list-faults', 'list the fault modes and exit')
@@ -58,8 +60,8 @@ export function registerServe(program: Command): void {
       try {
         await serve(flags);
       } catch (err) {
-        const { SeedError, UnknownFaultError } = await import('../server/index.js');
-        const known = err instanceof ServeUsageError || err instanceof SeedError || err instanceof UnknownFaultError;
+        const { DataDirError, SeedError, UnknownFaultError } = await import('../server/index.js');
+        const known = err instanceof ServeUsageError || err instanceof SeedError || err instanceof UnknownFaultError || err instanceof DataDirError;
         const code = (err as NodeJS.ErrnoException).code;
         if (!known && code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
         const message = code === 'EADDRINUSE' ? `port ${flags.port} on ${flags.host} is already in use (try --port 0)` : (err as Error).message;
@@ -91,6 +93,9 @@ async function serve(flags: ServeFlags): Promise<void> {
   const faults = flags.fault ?? [];
   const envToken = process.env['SCIM_CHECK_TOKEN'] || undefined;
   const token = flags.token ?? (basic ? undefined : envToken);
+  // A tuning knob, not an option: how large the journal grows before it is compacted (tests make it tiny).
+  const compactEnv = process.env['SCIM_CHECK_DATA_COMPACT_BYTES'];
+  const dataCompactBytes = compactEnv ? wholeNumber('SCIM_CHECK_DATA_COMPACT_BYTES', compactEnv, 2 ** 40) : undefined;
 
   const running = await server.startServer({
     port,
@@ -98,7 +103,9 @@ async function serve(flags: ServeFlags): Promise<void> {
     ...(token !== undefined ? { token } : {}),
     ...(basic ? { basic } : {}),
     basePath: flags.basePath,
-    seed: flags.seed ?? 'default',
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.data !== undefined ? { data: flags.data } : {}),
+    ...(dataCompactBytes !== undefined ? { dataCompactBytes } : {}),
     quiet: flags.quiet === true,
     faults,
     ...(latencyMs !== undefined ? { latencyMs } : {}),
@@ -108,11 +115,13 @@ async function serve(flags: ServeFlags): Promise<void> {
   });
 
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  for (const notice of running.notices) process.stderr.write(`scim-check serve: ${notice}\n`);
   out(`SCIM server listening at ${running.url}`);
   if (token === undefined && running.token !== undefined) out(`Bearer token (generated; shown only now): ${running.token}`);
   else if (token !== undefined) out(`Auth: bearer token${flags.token === undefined ? ' from SCIM_CHECK_TOKEN' : ''}${basic ? ', or HTTP Basic' : ''}`);
   else out('Auth: HTTP Basic');
   if (faults.length > 0) out(`Fault modes on: ${faults.join(', ')}`);
+  if (flags.data !== undefined) out(`Data: ${flags.data} (${running.store.users.size} users, ${running.store.groups.size} groups; every acknowledged write is on disk)`);
   out('Press Ctrl+C to stop.');
 
   await new Promise<void>((resolve) => {

@@ -36,7 +36,19 @@ export class ScimApp implements FaultApi {
 
   /** One request through faults and the real handlers. */
   async handle(req: ScimRequest): Promise<ScimResponse> {
-    if (this.faults.length === 0) return this.answer(req, false);
+    const data = this.ctx.data;
+    if (!data) return this.faults.length === 0 ? this.answer(req, false) : this.handleWithFaults(req);
+    if (data.failed) return errorResponse(new ScimError(503, 'The server can no longer write its data directory; restart it.'));
+    try {
+      return this.faults.length === 0 ? this.answer(req, false) : await this.handleWithFaults(req);
+    } finally {
+      // Journalled and on disk before the answer, even a read's (nobody sees what a crash could still take away),
+      // and even a failed request's (whatever it changed in memory is journalled too).
+      await data.commit();
+    }
+  }
+
+  private async handleWithFaults(req: ScimRequest): Promise<ScimResponse> {
     let current = req;
     let res: ScimResponse | undefined;
     for (const fault of this.faults) {

@@ -1,4 +1,5 @@
 import type { ResourceModel } from '../core/schema/resolve.js';
+import type { DataStore } from './persistence.js';
 import type { ResourceEndpoint } from './route.js';
 import type { ScimStore } from './store.js';
 
@@ -12,4 +13,6 @@ export interface ServerContext {
   maxResults: number;
   /** Groups with more members than this answer a membership PATCH with 204 unless attributes are requested. */
   largeGroupMembers: number;
+  /** With `--data`: where each request's changes are journalled (src/server/persistence.ts). */
+  data?: DataStore;
 }

@@ -16,6 +16,7 @@ import type { ServerContext } from './context.js';
 import { Discovery } from './discovery.js';
 import { mergedFlags, resolveFaults } from './faults/index.js';
 import { checkContinue, createListener, onClientError } from './http.js';
+import { DEFAULT_COMPACT_BYTES, attachData, isEmpty, openData, type OpenedData } from './persistence.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { loadSeed, readSeedFile, type SeedData } from './seed.js';
 import { ScimStore } from './store.js';
@@ -26,6 +27,7 @@ export type { Fault, FaultApi, BehaviourFlags } from './faults/index.js';
 export type { ScimRequest, ScimResponse } from './exchange.js';
 export type { RequestLogEntry } from './request-log.js';
 export { SeedError, type SeedData } from './seed.js';
+export { DataDirError } from './persistence.js';
 export type { ScimStore } from './store.js';
 
 export interface ServerOptions {
@@ -54,6 +56,13 @@ export interface ServerOptions {
   requestLogFile?: string;
   /** Largest page a list returns, and the default `count` (default 1000). */
   maxResults?: number;
+  /**
+   * Keeps users and groups in this directory across restarts (created if missing; one server at a time). Every
+   * change is on disk before any answer that shows it; the seed applies only while the directory holds no data.
+   */
+  data?: string;
+  /** With `data`: the journal size from which it is compacted (default 16 MiB; again whenever it doubles). */
+  dataCompactBytes?: number;
 }
 
 export interface RunningServer {
@@ -67,8 +76,10 @@ export interface RunningServer {
   store: ScimStore;
   /** The most recent requests, oldest first, with credentials and passwords redacted. */
   requests(): RequestLogEntry[];
-  /** Adds users and groups as a seed file would (validated; throws SeedError). */
+  /** Adds users and groups as a seed file would (validated; throws SeedError). With `data`, journalled too. */
   load(data: SeedData): void;
+  /** What the server had to say on start: a recovered journal, a seed ignored for existing data, a stale lock. */
+  notices: readonly string[];
 }
 
 const DEFAULT_BASE_PATH = '/scim/v2';
@@ -110,8 +121,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const maxResults = options.maxResults ?? 1000;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const seed = options.seed === undefined || options.seed === 'default' ? 'default' : options.seed;
-  // Read the seed before opening the port, so a bad file fails fast with nothing to clean up.
-  const seedData = seed === 'none' ? undefined : readSeedFile(seed);
+  // Lock and read the data directory, and read the seed, before opening the port: a bad file fails fast.
+  const opened: OpenedData | undefined = options.data === undefined ? undefined : openData(options.data);
+  const notices = opened ? [...opened.notices] : [];
+  let seedData: SeedData | undefined;
+  if (opened && !isEmpty(opened)) {
+    if (options.seed !== undefined && options.seed !== 'none') notices.push(`--seed ${options.seed} ignored: ${opened.dir} already holds data (to start again from the seed, remove the directory)`);
+  } else {
+    try {
+      seedData = seed === 'none' ? undefined : readSeedFile(seed);
+    } catch (err) {
+      opened?.release();
+      throw err;
+    }
+  }
 
   // The models the server serves in /Schemas, and (different only under a fault) the ones its handlers follow.
   const served = { Users: usersModel(options.extensions ?? [], flags.userNameCaseExact === true), Groups: groupModel() };
@@ -145,9 +168,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err) => {
+      opened?.release();
+      reject(err);
+    });
     server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
+      server.removeAllListeners('error');
       resolve();
     });
   });
@@ -163,9 +189,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const app = new ScimApp(ctx, discovery, { check: makeAuthenticator(credentials), challenge: challenge(credentials) }, faults);
   try {
+    if (opened) {
+      const warn = (line: string): boolean => process.stderr.write(`scim-check serve: ${line}\n`);
+      ctx.data = await attachData(ctx, opened, { compactBytes: options.dataCompactBytes ?? DEFAULT_COMPACT_BYTES, warn });
+    }
     if (seedData) loadSeed(ctx, seedData, seed === 'default' ? 'fixtures/seed.json' : `seed file ${seed}`);
+    await ctx.data?.commit();
   } catch (err) {
     server.close();
+    await ctx.data?.close();
+    opened?.release();
     throw err;
   }
   const secrets = [token ?? '', basic?.pass ?? '', basic ? Buffer.from(`${basic.user}:${basic.pass}`).toString('base64') : ''];
@@ -178,13 +211,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     token,
     store,
     requests: () => requestLog.entries(),
-    load: (data) => loadSeed(ctx, data),
+    notices,
+    load: (data) => {
+      try {
+        loadSeed(ctx, data);
+      } finally {
+        // Durable before the next answer (every request waits for what was journalled before it) and before close().
+        void ctx.data?.commit()?.catch(() => undefined);
+      }
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await requestLog.close();
+      await ctx.data?.close();
     },
   };
 }

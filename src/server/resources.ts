@@ -126,7 +126,7 @@ function stamp(ctx: ServerContext, endpoint: ResourceEndpoint, id: string, attrs
 function touch(ctx: ServerContext, entry: GroupEntry): void {
   const meta = metaOf(entry.resource);
   const next = { ...meta, lastModified: new Date().toISOString(), version: ctx.store.nextVersion() };
-  ctx.store.groups.update(entry, { ...entry.resource, meta: next });
+  ctx.store.updateGroup(entry, { ...entry.resource, meta: next });
 }
 
 function checkUnique(ctx: ServerContext, endpoint: ResourceEndpoint, attrs: ScimResource, self?: Entry): void {
@@ -230,7 +230,9 @@ export function replaceResource(ctx: ServerContext, endpoint: ResourceEndpoint, 
     ctx.store.clearMembers(group);
     for (const [memberId, type] of members) ctx.store.addMember(group, memberId, type);
   }
-  table(ctx, endpoint).update(entry, stamp(ctx, endpoint, id, attrs, entry.resource));
+  const resource = stamp(ctx, endpoint, id, attrs, entry.resource);
+  if (endpoint === 'Users') ctx.store.updateUser(entry, resource);
+  else ctx.store.updateGroup(entry as GroupEntry, resource);
   return resourceResponse(ctx, 200, endpoint, entry, queryProjection(model, req));
 }
 
@@ -251,7 +253,7 @@ export function patchResource(ctx: ServerContext, endpoint: ResourceEndpoint, id
     if (result.changed) {
       const attrs = patchedAttributes(result.resource, model);
       checkUnique(ctx, endpoint, attrs, entry);
-      ctx.store.users.update(entry, stamp(ctx, endpoint, id, attrs, entry.resource), false);
+      ctx.store.updateUser(entry, stamp(ctx, endpoint, id, attrs, entry.resource), false);
     }
   } else {
     patchGroup(ctx, entry as GroupEntry, normalizeOperations(operations, model));
@@ -361,7 +363,7 @@ function patchGroup(ctx: ServerContext, entry: GroupEntry, ops: NormalizedOperat
   }
   // Validation is over: from here on nothing throws, so the request applies entirely or not at all.
   const membersChanged = changes.commit(ctx);
-  if (attrs) ctx.store.groups.update(entry, stamp(ctx, 'Groups', entry.id, attrs, entry.resource));
+  if (attrs) ctx.store.updateGroup(entry, stamp(ctx, 'Groups', entry.id, attrs, entry.resource));
   else if (membersChanged) touch(ctx, entry);
 }
 

@@ -20,6 +20,9 @@ export function markImmutable(resource: object): void {
 const textOf = (value: unknown): string =>
   (typeof value === 'object' && value !== null ? (value as WithText)[TEXT] : undefined) ?? JSON.stringify(value);
 
+/** JSON text of a stored resource (its recorded text when it has one). */
+export const jsonText = (resource: object): string => textOf(resource);
+
 /** JSON text of a response body (a resource, a ListResponse, an error, …). */
 export function serialize(body: unknown): string {
   if (typeof body === 'object' && body !== null && !Array.isArray(body) && Array.isArray((body as Record<string, unknown>)['Resources'])) {

@@ -1,4 +1,5 @@
 import type { ScimResource } from '../core/schema/types.js';
+import { jsonText } from './serialize.js';
 import { ResourceTable, type Entry } from './table.js';
 import type { UniqueKey } from './uniqueness.js';
 
@@ -29,6 +30,11 @@ export class ScimStore {
   /** member id (user or group) → ids of the groups it is a direct member of. */
   private readonly memberOf = new Map<string, Set<string>>();
   private revision = 0;
+  /**
+   * With `--data`: every change as one JSON journal record (src/server/persistence.ts), in order, until the
+   * request that made them takes them as one transaction. Undefined without `--data`, so nothing is built then.
+   */
+  private changes: string[] | undefined;
 
   constructor(options: StoreOptions = {}) {
     this.users = new ResourceTable(
@@ -46,6 +52,36 @@ export class ScimStore {
     return `W/"${this.revision.toString(36)}"`;
   }
 
+  /** The version counter (journalled, so that versions stay unique across restarts). */
+  get currentRevision(): number {
+    return this.revision;
+  }
+
+  set currentRevision(value: number) {
+    this.revision = Math.max(this.revision, value);
+  }
+
+  /** Starts (true) or stops recording changes as journal records. */
+  recordChanges(on: boolean): void {
+    this.changes = on ? [] : undefined;
+  }
+
+  /** The changes recorded since the last call (undefined when none or not recording). */
+  takeChanges(): string[] | undefined {
+    const changes = this.changes;
+    if (changes === undefined || changes.length === 0) return undefined;
+    this.changes = [];
+    return changes;
+  }
+
+  private record(op: string, id: string, rest = ''): void {
+    this.changes?.push(`{"o":"${op}","id":${JSON.stringify(id)}${rest}}`);
+  }
+
+  private recordResource(op: 'u' | 'g', entry: Entry): void {
+    if (this.changes) this.record(op, entry.id, `,"r":${jsonText(entry.resource)}`);
+  }
+
   /** A user or group by id, for member references. */
   member(id: string): { type: MemberType; entry: Entry } | undefined {
     const user = this.users.get(id);
@@ -57,26 +93,41 @@ export class ScimStore {
   addUser(id: string, resource: ScimResource): Entry {
     const entry: Entry = { id, resource, slot: 0 };
     this.users.insert(entry);
+    this.recordResource('u', entry);
     return entry;
   }
 
   addGroup(id: string, resource: ScimResource): GroupEntry {
     const entry: GroupEntry = { id, resource, slot: 0, members: new Map() };
     this.groups.insert(entry);
+    this.recordResource('g', entry);
     return entry;
+  }
+
+  /** Stores a new version of a user (`keepText`: see ResourceTable.update). */
+  updateUser(entry: Entry, resource: ScimResource, keepText = true): void {
+    this.users.update(entry, resource, keepText);
+    this.recordResource('u', entry);
+  }
+
+  updateGroup(entry: GroupEntry, resource: ScimResource): void {
+    this.groups.update(entry, resource);
+    this.recordResource('g', entry);
   }
 
   /** Removes a user or group and every membership that names it; returns the groups whose members changed. */
   remove(id: string): GroupEntry[] {
     const group = this.groups.get(id);
     if (group) {
-      this.clearMembers(group);
+      for (const memberId of [...group.members.keys()]) this.unlink(group, memberId);
       this.groups.remove(group);
     } else {
       const user = this.users.get(id);
       if (!user) return [];
       this.users.remove(user);
     }
+    // Replaying a removal removes its memberships too: one record.
+    this.record('d', id);
     const parents = this.memberOf.get(id);
     if (!parents) return [];
     this.memberOf.delete(id);
@@ -99,20 +150,28 @@ export class ScimStore {
     let set = this.memberOf.get(memberId);
     if (!set) this.memberOf.set(memberId, (set = new Set()));
     set.add(group.id);
+    this.record('m+', group.id, `,"m":${JSON.stringify(memberId)},"t":"${type}"`);
     return true;
   }
 
   removeMember(group: GroupEntry, memberId: string): boolean {
-    if (!group.members.delete(memberId)) return false;
-    const set = this.memberOf.get(memberId);
-    set?.delete(group.id);
-    if (set?.size === 0) this.memberOf.delete(memberId);
+    if (!this.unlink(group, memberId)) return false;
+    this.record('m-', group.id, `,"m":${JSON.stringify(memberId)}`);
     return true;
   }
 
   clearMembers(group: GroupEntry): boolean {
     if (group.members.size === 0) return false;
-    for (const memberId of [...group.members.keys()]) this.removeMember(group, memberId);
+    for (const memberId of [...group.members.keys()]) this.unlink(group, memberId);
+    this.record('m0', group.id);
+    return true;
+  }
+
+  private unlink(group: GroupEntry, memberId: string): boolean {
+    if (!group.members.delete(memberId)) return false;
+    const set = this.memberOf.get(memberId);
+    set?.delete(group.id);
+    if (set?.size === 0) this.memberOf.delete(memberId);
     return true;
   }
 }

@@ -1,45 +1,17 @@
 /** `scim-check serve` as a user runs it: the built CLI in a child process (needs `npm run build`). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChildProcess } from 'node:child_process';
 import { Agent } from 'undici';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, startCli, type CliOutcome } from '../cli/spawn-cli.js';
+import { assertBuilt, cli } from '../cli/spawn-cli.js';
 import { tlsMaterial } from '../client/tls-material.js';
 import { tempDir } from '../helpers/temp-dir.js';
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
+import { killServed, serveProcess, type Served } from './serve-process.js';
 
 beforeAll(assertBuilt);
+afterEach(killServed);
 
-const running: ChildProcess[] = [];
-afterEach(() => {
-  for (const child of running.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
-});
-
-/** Starts `serve` (the shared built copy, test/cli/spawn-cli.ts) and resolves once it printed its URL line. */
-function serve(...args: string[]): Promise<Served> {
-  const { child, done } = startCli(['serve', '--port', '0', ...args]);
-  running.push(child);
-  let out = '';
-  let err = '';
-  const exited = done.then((outcome: CliOutcome) => outcome.code);
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening at (https?:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url, stdout: () => out, stderr: () => err, exited });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before printing its URL: ${out}${err}`)));
-  });
-}
+const serve = (...args: string[]): Promise<Served> => serveProcess(args);
 
 const waitFor = async (check: () => boolean): Promise<void> => {
   for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
