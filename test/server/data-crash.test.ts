@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, cli } from '../cli/spawn-cli.js';
+import { seededRandom } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { GROUP, PATCH_OP, USER } from './helpers.js';
 import { killServed, serveProcess, type Served } from './serve-process.js';
@@ -19,18 +20,6 @@ afterEach(killServed);
 
 const TOKEN = 'crash-token';
 const ROUNDS = 6;
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Answer {
   status: number;
@@ -237,7 +226,7 @@ const start = (dir: string, compactBytes?: number): Promise<Served> =>
 describe('serve --data under SIGKILL', () => {
   it('every acknowledged write survives kill -9 at random points, and nothing but them (± the one in flight)', async () => {
     const seed = Number(process.env['SCIM_DATA_CRASH_SEED'] ?? Math.floor(Math.random() * 1e9));
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     const dir = join(tempDir('scim-crash-'), 'data');
     const model = new Model(rand);
     let acknowledged = 0;

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, truncateSync, writeFil
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataDirError, startServer, type RunningServer, type ServerOptions } from '../../src/server/index.js';
+import { seededRandom } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { GROUP, PATCH_OP, USER } from './helpers.js';
 
@@ -47,18 +48,6 @@ async function state(server: RunningServer): Promise<unknown> {
 
 const user = (name: string): Record<string, unknown> => ({ schemas: [USER], userName: `${name}@example.com`, displayName: name, active: true });
 const patch = (ops: unknown[]): Record<string, unknown> => ({ schemas: [PATCH_OP], Operations: ops });
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failing cut point can be replayed from the seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A short history of writes of every kind, one request at a time; calls `after(i)` once request i is answered. */
 async function history(server: RunningServer, after: (i: number) => Promise<void>): Promise<void> {
@@ -122,7 +111,7 @@ describe('serve --data', () => {
     });
     await stop(server);
     const seed = 14;
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     for (let round = 0; round < 6; round++) {
       // A cut strictly inside request k's record: requests before k are there, k and later are not.
       const k = 1 + Math.floor(rand() * (boundaries.length - 1));
