@@ -58,7 +58,7 @@ export const loadFaults: Fault[] = [
       const id = isObject(created.body) ? created.body['id'] : undefined;
       const entry = typeof id === 'string' ? api.store.users.get(id) : undefined;
       if (created.status !== 201 || !entry) return created;
-      api.store.users.update(entry, { ...entry.resource, userName });
+      api.store.updateUser(entry, { ...entry.resource, userName });
       return { ...created, body: { ...(created.body as Json), userName } };
     },
   },
