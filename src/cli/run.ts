@@ -1,9 +1,10 @@
-import type { ReporterName } from '../common/reporter-names.js';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { createRedactor } from '../client/redact.js';
-import type { LoadedConfig, ReporterSpec, ResolvedOptions, RunFlags } from '../config/resolve.js';
+import { terminalText } from '../common/terminal-text.js';
+import type { LoadedConfig, ResolvedOptions, RunFlags } from '../config/resolve.js';
 import { ConfigError } from '../runner/errors.js';
+import type { Destination } from './report-output.js';
 import type { Paint } from '../report/pretty.js';
 import type { RunOptions } from '../runner/run.js';
 import type { RunResult } from '../runner/results.js';
@@ -83,31 +84,18 @@ function secretsOf(options: RunOptions): string[] {
   return secrets.filter((s) => s.length >= 3);
 }
 
-interface Spinner {
-  text: string;
-  start(): Spinner;
-  stop(): Spinner;
-}
-
-async function startSpinner(): Promise<Spinner | undefined> {
-  // A terminal that reports no width (some pseudo-terminals) makes ora's line clearing loop without end.
-  if (!process.stdout.isTTY || !process.stderr.isTTY || !(process.stderr.columns > 0)) return undefined;
-  const { default: ora } = await import('ora');
-  return ora({ text: 'starting', stream: process.stderr }).start();
-}
-
 async function execute(flags: CliFlags): Promise<number> {
-  const { reporterNames, reporters } = await import('../report/index.js');
   const { resolveOptions } = await import('../config/resolve.js');
+  const { reportDestinations, startRunOutput } = await import('./report-output.js');
   let options: RunOptions;
-  let specs: ReporterSpec[];
+  let destinations: Destination[];
   try {
     const resolved = resolveOptions({ flags, env: process.env, file: await configFile(flags) });
     options = runOptionsFrom(resolved);
-    specs = resolved.reporters;
+    destinations = reportDestinations(resolved.reporters, process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`scim-check: ${err.message}\n`);
+    process.stderr.write(`scim-check: ${terminalText(err.message, { multiline: true })}\n`);
     return 2;
   }
   const redactor = createRedactor(secretsOf(options));
@@ -121,7 +109,7 @@ async function execute(flags: CliFlags): Promise<number> {
     interrupts++;
     if (signal === 'SIGTERM') exitOnSignal = 143;
     if (interrupts > 1) process.exit(exitOnSignal);
-    controller.abort();
+    controller.abort(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
     const what = signal === 'SIGTERM' ? 'terminated (SIGTERM); cleaning up what this run created (a second signal quits at once)' : 'interrupted; cleaning up what this run created (Ctrl-C again to quit at once)';
     process.stderr.write(`\nscim-check: ${what}\n`);
   };
@@ -129,17 +117,14 @@ async function execute(flags: CliFlags): Promise<number> {
   process.on('SIGTERM', onSigint);
   options.signal = controller.signal;
 
-  const spinner = await startSpinner();
-  if (spinner) {
-    let done = 0;
-    options.onCheckStart = (c) => (spinner.text = `${c.id}  ${c.title}`);
-    options.onCheckEnd = () => (spinner.text = `${++done} checks done`);
-  }
+  const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
+  const output = await startRunOutput(destinations, { verbose: Boolean(flags.verbose), redactor, ...(colour ? { paint: await colourPaint() } : {}) });
+  Object.assign(options, output.hooks);
   let result: RunResult;
   try {
     result = await run(options);
   } finally {
-    spinner?.stop();
+    output.stopSpinner();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
     // Cleanup is over: a signal while the reports are written quits with 130/143, not by the default signal death.
@@ -147,30 +132,16 @@ async function execute(flags: CliFlags): Promise<number> {
     process.on('SIGTERM', () => process.exit(143));
   }
 
-  if (result.fatal) {
-    process.stderr.write(`scim-check: ${redactor.redact(result.fatal)}\n`);
-    return result.exitCode;
-  }
-  const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
-  const paint = colour ? await colourPaint() : undefined;
+  // Multi-line: a bad suite or mapping file lists each problem on its own line.
+  if (result.fatal) process.stderr.write(`scim-check: ${terminalText(redactor.redact(result.fatal), { multiline: true })}\n`);
   try {
-    for (const spec of specs) {
-      const render = await reporters[spec.name as ReporterName]();
-      const toFile = spec.file !== undefined;
-      const text = redactor.redact(render(result, { verbose: Boolean(flags.verbose), ...(paint && !toFile ? { paint } : {}) }));
-      if (toFile) writeFileSync(spec.file!, text);
-      else process.stdout.write(text);
-    }
-    const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-    if (summaryFile && reporterNames().includes('markdown')) {
-      const markdown = await reporters.markdown!();
-      appendFileSync(summaryFile, redactor.redact(markdown(result, {})));
-    }
+    // Every exit writes every report (a fatal error and an interruption included), each saying what happened.
+    await output.writeReports(result);
   } catch (err) {
-    process.stderr.write(`scim-check: cannot write the report: ${redactor.redact(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(`scim-check: cannot write the report: ${terminalText(redactor.redact(err instanceof Error ? err.message : String(err)))}\n`);
     return 2;
   }
-  return result.interrupted || interrupts > 0 ? exitOnSignal : result.exitCode;
+  return result.exitCode;
 }
 
 export function registerRun(program: Command): void {

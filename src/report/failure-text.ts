@@ -38,17 +38,21 @@ export function failureSummary(failure: AssertionFailure, limit = 200): string {
   return failure.message ? `${failure.assertion}: ${failure.message}` : failure.assertion;
 }
 
-/** The run's verdict in words, from its exit code. */
-export function verdictText(result: RunResult): { passed: boolean; text: string } {
+/** The run's verdict in words, from its exit code; `kind` groups the codes (error: 2 and 3; interrupted: 130, 143). */
+export function verdictText(result: RunResult): { passed: boolean; text: string; kind: 'passed' | 'failed' | 'error' | 'interrupted' } {
   switch (result.exitCode) {
     case 0:
-      return { passed: true, text: result.counts.knownFailures > 0 ? 'passed (with known failures)' : 'passed' };
+      return { passed: true, kind: 'passed', text: result.counts.knownFailures > 0 ? 'passed (with known failures)' : 'passed' };
     case 1:
-      return { passed: false, text: 'failed' };
+      return { passed: false, kind: 'failed', text: 'failed' };
     case 2:
-      return { passed: false, text: 'error: usage or configuration' };
-    default:
-      return { passed: false, text: 'error: target unreachable or credentials rejected' };
+      return { passed: false, kind: 'error', text: 'error: usage or configuration' };
+    case 3:
+      return { passed: false, kind: 'error', text: 'error: target unreachable or credentials rejected' };
+    case 130:
+      return { passed: false, kind: 'interrupted', text: 'interrupted: not every check ran' };
+    case 143:
+      return { passed: false, kind: 'interrupted', text: 'terminated (SIGTERM): not every check ran' };
   }
 }
 

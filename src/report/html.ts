@@ -6,7 +6,7 @@ import { operationLatencies } from './html/latency.js';
 import { html, trusted, type SafeHtml } from './html/markup.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
-import { OIN_PASSING, OIN_SUITE_ID, oinSteps } from './failure-text.js';
+import { OIN_PASSING, OIN_SUITE_ID, oinSteps, verdictText } from './failure-text.js';
 
 const COUNT_KEYS: { key: keyof RunResult['counts']; status: CheckStatus }[] = [
   { key: 'passed', status: 'passed' },
@@ -20,17 +20,10 @@ function checkAnchor(suiteIndex: number, checkIndex: number): string {
   return `check-${suiteIndex}-${checkIndex}`;
 }
 
+/** The verdict as the page shows it: its first word in capitals ("FAILED", "ERROR: …", "INTERRUPTED: …"). */
 function verdictOf(result: RunResult): { text: string; className: string } {
-  switch (result.exitCode) {
-    case 0:
-      return { text: result.counts.knownFailures > 0 ? 'PASSED (with known failures)' : 'PASSED', className: 'verdict-passed' };
-    case 1:
-      return { text: 'FAILED', className: 'verdict-failed' };
-    case 2:
-      return { text: 'ERROR: usage or configuration', className: 'verdict-error' };
-    default:
-      return { text: 'ERROR: target unreachable or credentials rejected', className: 'verdict-error' };
-  }
+  const verdict = verdictText(result);
+  return { text: verdict.text.replace(/^\w+/, (word) => word.toUpperCase()), className: `verdict-${verdict.kind}` };
 }
 
 function legend(statuses: readonly CheckStatus[]): SafeHtml {

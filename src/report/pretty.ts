@@ -1,5 +1,7 @@
 import type { Exchange } from '../client/exchange.js';
 import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+import { terminalText } from '../common/terminal-text.js';
+import { toolVersion } from '../common/version.js';
 import { OIN_PASSING, oinSteps } from './failure-text.js';
 
 /** Colouring functions; identity when colour is off (the CLI builds them from chalk only on a colour terminal). */
@@ -96,12 +98,65 @@ function renderFailures(check: CheckResult, paint: Paint, bodyChars: number, mod
   return lines;
 }
 
-function checkLine(check: CheckResult, idWidth: number, titleWidth: number, paint: Paint): string {
+/** Column widths of the check lines, from every check the report will show (known before the run starts). */
+export interface PrettyLayout {
+  idWidth: number;
+  titleWidth: number;
+}
+
+export function prettyLayout(checks: readonly { id: string; title: string }[]): PrettyLayout {
+  return {
+    idWidth: Math.max(0, ...checks.map((c) => terminalText(c.id).length)),
+    titleWidth: Math.min(60, Math.max(0, ...checks.map((c) => terminalText(c.title).length))),
+  };
+}
+
+function checkLine(check: CheckResult, layout: PrettyLayout, paint: Paint): string {
+  const { idWidth, titleWidth } = layout;
   const colour = colourFor(check.status, paint);
   const title = check.title.length > titleWidth ? `${check.title.slice(0, titleWidth - 1)}…` : check.title.padEnd(titleWidth);
   const tail = check.status === 'skipped' ? paint.skip(`skipped: ${check.skipReason ?? ''}`) : paint.dim(`${Math.round(check.ms)} ms`);
   const label = check.status === 'known-failure' ? ` ${paint.warn('(known failure)')}` : check.status === 'warning' ? ` ${paint.warn('(warning)')}` : '';
   return `  ${colour(SYMBOL[check.status])} ${check.id.padEnd(idWidth)}  ${title}  ${tail}${label}`;
+}
+
+/**
+ * Every string of a value escaped for the terminal (src/common/terminal-text.ts), object keys too: what a server or
+ * a suite file wrote is shown, never obeyed. Bodies keep their line breaks; every other string stays on one line.
+ */
+function terminalSafe<T>(value: T, multiline = false): T {
+  if (typeof value === 'string') return terminalText(value, { multiline }) as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => terminalSafe(v, multiline)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terminalText(k), terminalSafe(v, multiline || k === 'body')])) as T;
+  }
+  return value;
+}
+
+/**
+ * One check as the report shows it: its line, its failures (in full for failed checks, with the exchange that shows
+ * them), and with `verbose` every exchange. Printed as the check ends (live output) and by renderPretty.
+ */
+export function renderCheck(result: CheckResult, layout: PrettyLayout, options: PrettyOptions = {}): string[] {
+  const paint = options.paint ?? NO_PAINT;
+  const bodyChars = options.bodyChars ?? 800;
+  const check = terminalSafe(result);
+  const out = [checkLine(check, layout, paint)];
+  // With --verbose every exchange follows anyway, so failures do not repeat theirs.
+  const mode = { short: check.status !== 'failed', exchanges: !options.verbose };
+  if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, mode));
+  if (options.verbose) check.exchanges.forEach((ex, i) => out.push(renderExchange(ex, i, '      ', paint, bodyChars)));
+  return out;
+}
+
+/** The first line: version and target. */
+function renderHead(target: RunResult['target'], version: string, paint: Paint): string {
+  return paint.dim(`scim-check ${terminalText(version)} → ${terminalText(target.url)}${target.embedded ? ' (embedded reference server)' : ''}`);
+}
+
+/** The blank line and the title line before a suite's checks. */
+function renderSuiteHead(suite: { id: string; title: string }, paint: Paint): string[] {
+  return ['', `${paint.bold(terminalText(suite.id))}  ${paint.dim(terminalText(suite.title))}`];
 }
 
 function renderCleanup(result: RunResult, paint: Paint): string[] {
@@ -144,40 +199,106 @@ export function summaryLine(result: RunResult): string {
   return `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
 }
 
-/** The human report: per suite one line per check, failure details with transcripts, cleanup, time, summary. */
-export function renderPretty(result: RunResult, options: PrettyOptions = {}): string {
-  const paint = options.paint ?? NO_PAINT;
-  const bodyChars = options.bodyChars ?? 800;
-  const out: string[] = [];
-  out.push(paint.dim(`scim-check ${result.tool.version} → ${result.target.url}${result.target.embedded ? ' (embedded reference server)' : ''}`));
-  const allChecks = result.suites.flatMap((s) => s.checks);
-  const idWidth = Math.max(0, ...allChecks.map((c) => c.id.length));
-  const titleWidth = Math.min(60, Math.max(0, ...allChecks.map((c) => c.title.length)));
-  for (const suite of result.suites) {
-    out.push('');
-    out.push(`${paint.bold(suite.id)}  ${paint.dim(suite.title)}`);
-    for (const check of suite.checks) {
-      out.push(checkLine(check, idWidth, titleWidth, paint));
-      // With --verbose every exchange follows anyway, so failures do not repeat theirs.
-      const mode = { short: check.status !== 'failed', exchanges: !options.verbose };
-      if (check.failures.length && check.status !== 'passed') out.push(...renderFailures(check, paint, bodyChars, mode));
-      if (options.verbose) {
-        check.exchanges.forEach((ex, i) => out.push(renderExchange(ex, i, '      ', paint, bodyChars)));
-      }
-    }
-  }
-  out.push('');
-  out.push(...renderOinReadiness(result, paint));
+/** Everything after the checks: OIN readiness, cleanup, notes, why the run stopped, time and the summary line. */
+function renderTail(unsafe: RunResult, paint: Paint): string[] {
+  const result = terminalSafe({ ...unsafe, suites: [] as RunResult['suites'] });
+  const out: string[] = [''];
+  out.push(...renderOinReadiness(unsafe, paint));
   const cleanup = renderCleanup(result, paint);
   if (cleanup.length) out.push(...cleanup, '');
   for (const note of result.notes ?? []) out.push(paint.dim(`Note: ${note}`));
-  if (result.interrupted) out.push(paint.warn('Interrupted: the remaining checks were not run; what the run created was cleaned up.'));
+  if (result.fatal) out.push(paint.fail(`Error: ${result.fatal}`));
+  if (result.interrupted) out.push(paint.warn(`${result.exitCode === 143 ? 'Terminated (SIGTERM)' : 'Interrupted'}: the remaining checks were not run; what the run created was cleaned up.`));
   if (result.deadlineReached) out.push(paint.fail('The run reached its deadline before every check had run.'));
   const c = result.counts;
   const extras = [c.warnings ? `${c.warnings} warning${c.warnings === 1 ? '' : 's'}` : '', c.knownFailures ? `${c.knownFailures} known failure${c.knownFailures === 1 ? '' : 's'}` : '']
     .filter(Boolean)
     .join(', ');
-  out.push(paint.dim(`Ran ${allChecks.length} checks in ${(result.ms / 1000).toFixed(2)} s${extras ? ` (${extras})` : ''}`));
+  const ran = unsafe.suites.reduce((n, s) => n + s.checks.length, 0);
+  out.push(paint.dim(`Ran ${ran} checks in ${(result.ms / 1000).toFixed(2)} s${extras ? ` (${extras})` : ''}`));
   out.push(summaryLine(result));
+  return out;
+}
+
+/** The human report: per suite one line per check, failure details with transcripts, cleanup, time, summary. */
+export function renderPretty(result: RunResult, options: PrettyOptions = {}): string {
+  const paint = options.paint ?? NO_PAINT;
+  const layout = prettyLayout(result.suites.flatMap((s) => s.checks));
+  const out = [renderHead(result.target, result.tool.version, paint)];
+  for (const suite of result.suites) {
+    out.push(...renderSuiteHead(suite, paint));
+    for (const check of suite.checks) out.push(...renderCheck(check, layout, options));
+  }
+  out.push(...renderTail(result, paint));
   return `${out.join('\n')}\n`;
+}
+
+/** What the runner tells a live report before the first check: the target and every check in report order. */
+export interface LivePlan {
+  target: RunResult['target'];
+  suites: readonly { id: string; title: string; checks: readonly { id: string; title: string }[] }[];
+}
+
+export interface LivePretty {
+  /** The run passed its first request: print the first line and the first suite's title. */
+  start(plan: LivePlan): void;
+  /** A check ended: print it now if its suite is the one being shown, else when the suites before it are done. */
+  checkDone(check: CheckResult): void;
+  /** The run is over: print what is left (or, when it never started, the whole report) and the summary. */
+  finish(result: RunResult): void;
+}
+
+/**
+ * The pretty report printed as the run goes, in the same order and with the same text as renderPretty: each
+ * suite's title when its turn comes, each check's lines as it ends. With concurrent suites, later suites' lines are
+ * held until the suites before them are done, so the output keeps suite order.
+ */
+export function livePretty(write: (text: string) => void, options: PrettyOptions = {}): LivePretty {
+  const paint = options.paint ?? NO_PAINT;
+  let plan: LivePlan | undefined;
+  let layout: PrettyLayout = { idWidth: 0, titleWidth: 0 };
+  let held: string[][] = [];
+  let done: number[] = [];
+  let current = 0;
+  const emit = (lines: string[]): void => {
+    if (lines.length) write(`${lines.join('\n')}\n`);
+  };
+  /** Prints the current suite's held lines; moves on while the current suite is complete. */
+  const advance = (): void => {
+    while (plan && current < plan.suites.length) {
+      emit(held[current]!);
+      held[current] = [];
+      if (done[current]! < plan.suites[current]!.checks.length) return;
+      current++;
+      if (current < plan.suites.length) emit(renderSuiteHead(plan.suites[current]!, paint));
+    }
+  };
+  return {
+    start(started) {
+      plan = started;
+      layout = prettyLayout(started.suites.flatMap((s) => s.checks));
+      held = started.suites.map(() => []);
+      done = started.suites.map(() => 0);
+      emit([renderHead(started.target, toolVersion(), paint)]);
+      if (started.suites.length) emit(renderSuiteHead(started.suites[0]!, paint));
+      advance();
+    },
+    checkDone(check) {
+      const index = plan?.suites.findIndex((s) => s.id === check.suite) ?? -1;
+      if (index < 0) return;
+      held[index]!.push(...renderCheck(check, layout, options));
+      done[index]!++;
+      if (index === current) advance();
+    },
+    finish(result) {
+      if (!plan) return write(renderPretty(result, options));
+      // Suites cut short (none, normally: every planned check reports an end) are printed as they stand.
+      while (current < plan.suites.length) {
+        emit(held[current]!);
+        current++;
+        if (current < plan.suites.length) emit(renderSuiteHead(plan.suites[current]!, paint));
+      }
+      emit(renderTail(result, paint));
+    },
+  };
 }

@@ -56,9 +56,14 @@ export interface RunOptions {
   burst?: number;
   /** Spread a burst's starts evenly over this many ms (default 0: all at once). */
   burstSpreadMs?: number;
-  /** Aborting stops starting checks; cleanup still runs and the result has `interrupted: true`. */
+  /**
+   * Aborting stops starting checks; cleanup still runs and the result has `interrupted: true` and exitCode 130 (as
+   * after Ctrl-C), or 143 (as after SIGTERM) when aborted with the reason "SIGTERM": `controller.abort('SIGTERM')`.
+   */
   signal?: AbortSignal;
-  /** Progress: called as each check starts and ends (e.g. for a spinner). */
+  /** Progress: called once the target answered, before the first check, with the checks the run will report. */
+  onStart?: (plan: RunPlan) => void;
+  /** Progress: called as each check starts and ends (e.g. for a spinner). `onCheckEnd` gets the final result. */
   onCheckStart?: (check: { id: string; title: string }) => void;
   onCheckEnd?: (result: CheckResult) => void;
   /** Options for the in-process reference server (only without `url`). */
@@ -70,6 +75,17 @@ export interface RunOptions {
    * the Okta user suites on create and update and checked back (src/runner/mapping.ts).
    */
   mapping?: string | MappingFile;
+}
+
+/** What a run is about to do: its target, and its suites with their checks in report order. */
+export interface RunPlan {
+  target: RunResult['target'];
+  suites: { id: string; title: string; checks: { id: string; title: string }[] }[];
+}
+
+/** The exit code of an aborted run: 143 when the abort says SIGTERM, else 130 (Ctrl-C). */
+export function abortExitCode(signal: AbortSignal | undefined): 130 | 143 {
+  return signal?.reason === 'SIGTERM' ? 143 : 130;
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -265,6 +281,12 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   const result = baseResult(options.url ?? '', embedded, startedAt);
   const finish = (): RunResult => {
     result.ms = Math.round(performance.now() - t0);
+    // An abort at any point (during the first request, the last check or cleanup) is an interruption, whatever
+    // the checks said: never reported as passed. Bad options (2) were found before anything ran.
+    if (options.signal?.aborted && result.exitCode !== 2) {
+      result.interrupted = true;
+      result.exitCode = abortExitCode(options.signal);
+    }
     return result;
   };
 
@@ -332,6 +354,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       }
       return undefined;
     };
+    options.onStart?.({ target: { ...result.target }, suites: plan.map(({ suite, checks }) => ({ id: suite.id, title: suite.title, checks: checks.map(({ check }) => ({ id: check.id, title: check.title })) })) });
     result.suites = await runSuites(plan, { client, baseUrl, registry, stopReason, options, mapping });
     if (options.readOnly) {
       const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut);
@@ -351,8 +374,6 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     await client?.close();
     await server?.close();
   }
-  // An abort during the last check or during cleanup never reaches stopReason(); it is an interruption all the same.
-  if (options.signal?.aborted) result.interrupted = true;
   if (result.exitCode === 0) countAndExit(result, options.strict ?? false);
   return finish();
 }
@@ -384,10 +405,6 @@ async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, ba
   }
 }
 
-/**
- * Known failures (--allow-failure): a failure becomes "known-failure"; a listed check that passes is flagged on the
- * check and in the run's notes, which every report shows, so the list does not go stale.
- */
 /** One run-level line when the server rate-limited the run (each wait is also noted in its transcript). */
 function rateLimitNote(suites: SuiteResult[], preflightNotes: string[]): string | undefined {
   const notes = [...preflightNotes, ...suites.flatMap((s) => s.checks).flatMap((c) => c.exchanges).flatMap((e) => e.notes ?? [])];
@@ -402,19 +419,23 @@ function rateLimitNote(suites: SuiteResult[], preflightNotes: string[]): string 
   );
 }
 
+/**
+ * Known failures (--allow-failure): a failure becomes "known-failure"; a listed check that passes is flagged on the
+ * check and in the run's notes, which every report shows, so the list does not go stale. Applied as each check
+ * ends, so that live output shows its final status.
+ */
+function applyAllowedFailure(check: CheckResult, allowed: readonly string[] | undefined): CheckResult {
+  if (!allowed?.includes(check.id)) return check;
+  if (check.status === 'failed') return { ...check, status: 'known-failure' };
+  if (check.status === 'passed') return { ...check, notes: [...(check.notes ?? []), KNOWN_FAILURE_PASSES] };
+  return check;
+}
+
+const KNOWN_FAILURE_PASSES = 'listed as a known failure, but it passes now: remove it from the list';
+
 function applyAllowedFailures(result: RunResult, allowed: string[]): void {
-  if (!allowed.length) return;
-  const set = new Set(allowed);
-  const nowPassing: string[] = [];
-  for (const check of result.suites.flatMap((s) => s.checks)) {
-    if (!set.has(check.id)) continue;
-    if (check.status === 'failed') check.status = 'known-failure';
-    else if (check.status === 'passed') {
-      (check.notes ??= []).push('listed as a known failure, but it passes now: remove it from the list');
-      nowPassing.push(check.id);
-    }
-  }
-  if (nowPassing.length) (result.notes ??= []).push(`now passing, remove from the known failures (--allow-failure, allowFailures): ${nowPassing.join(', ')}`);
+  const nowPassing = result.suites.flatMap((s) => s.checks).filter((c) => allowed.includes(c.id) && c.status === 'passed' && c.notes?.includes(KNOWN_FAILURE_PASSES));
+  if (nowPassing.length) (result.notes ??= []).push(`now passing, remove from the known failures (--allow-failure, allowFailures): ${nowPassing.map((c) => c.id).join(', ')}`);
 }
 
 interface SuiteRunContext {
@@ -487,7 +508,7 @@ async function runSuite(
   // Discovery suites read the server's features and schemas first (src/runner/discovery.ts).
   const discovery = suite.discovery && !setupProblem ? await startDiscovery(ctx.client, template, env.headers.all) : undefined;
   for (const planned of checks) {
-    const result = await runPlanned(planned, env, outcomes, ctx, setupProblem, discovery);
+    const result = applyAllowedFailure(await runPlanned(planned, env, outcomes, ctx, setupProblem, discovery), ctx.options.allowFailures);
     results.push(result);
     outcomes.get(planned.check.id)!.resolve(result);
     ctx.options.onCheckEnd?.(result);

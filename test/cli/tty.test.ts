@@ -1,6 +1,9 @@
 /** The CLI on a terminal: an ora spinner on stderr and colours, via a pseudo-terminal from util-linux `script`. */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { startFakeScim, type FakeScim } from '../runner/fake-scim.js';
 import { assertBuilt, BIN, CLI_TIMEOUT_MS } from './spawn-cli.js';
 
@@ -16,16 +19,36 @@ beforeAll(async () => {
   return () => fake.close();
 });
 
+// ora (rightly) never spins under CI=true, which is how CI runs these tests: take it out of this terminal's environment.
+const { CI: _ci, ...terminalEnv } = process.env;
+const TERMINAL_ENV = { ...terminalEnv, NO_COLOR: '', FORCE_COLOR: '' };
+
 /** Runs the CLI inside a pseudo-terminal of the given width; returns everything the terminal received. */
 function onTerminal(columns: number): Promise<{ code: number | null; screen: string }> {
   const command = `stty cols ${columns} rows 40; node ${BIN} --url ${fake.url} --token ${fake.token} --only okta-spec/list-users`;
-  // ora (rightly) never spins under CI=true, which is how CI runs these tests: take it out of this terminal's environment.
-  const { CI: _ci, ...env } = process.env;
   return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], { timeout: CLI_TIMEOUT_MS, env: { ...env, NO_COLOR: '', FORCE_COLOR: '' } }, (err, stdout) => {
+    execFile('script', ['-qec', command, '/dev/null'], { timeout: CLI_TIMEOUT_MS, env: TERMINAL_ENV }, (err, stdout) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, screen: stdout });
     });
   });
+}
+
+/**
+ * The CLI in a pseudo-terminal whose keyboard the test controls: `script` copies what the test writes to its stdin
+ * into the terminal, where the line discipline turns Ctrl-C (the byte 0x03) into SIGINT for the foreground program
+ * — exactly what a person pressing Ctrl-C does. `screen` grows as the terminal receives output.
+ */
+function keyboardTerminal(args: string): { type(bytes: string): void; screen: () => string; done: Promise<number | null> } {
+  const child = spawn('script', ['-qec', `stty cols 120 rows 40; node ${BIN} ${args}`, '/dev/null'], { env: TERMINAL_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+  let screen = '';
+  child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
+  const done = new Promise<number | null>((resolve) => child.on('close', (code) => (clearTimeout(timer), resolve(code))));
+  return { type: (bytes) => void child.stdin.write(bytes), screen: () => screen, done };
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
 /** What a reader sees: the text without terminal control sequences. */
@@ -48,4 +71,33 @@ describe('on a terminal', () => {
     expect(out.screen.length).toBeLessThan(10_000);
     expect(visible(out.screen).trimEnd().split(/\r?\n/).at(-1)).toBe('1 passed, 0 failed, 0 skipped');
   });
+
+  it('Ctrl-C typed at the terminal while the spinner spins: live lines so far, cleanup, reports saying so, exit 130', async () => {
+    // /Groups never answers: the run is stuck in okta-spec step 10, after its user was created.
+    const hanging = await startFakeScim({ hangOn: /\/Groups/ });
+    try {
+      const report = join(tempDir('scim-check-tty-'), 'result.json');
+      const term = keyboardTerminal(`--url ${hanging.url} --token ${hanging.token} --suite okta-spec --reporter pretty --reporter json=${report}`);
+      await until(() => hanging.requests.some((r) => r.url.includes('/Groups')));
+      // Live output: the checks before the stuck one are on screen while the run is still going.
+      await until(() => visible(term.screen()).includes('okta-spec/filter-username-caps'));
+      expect(visible(term.screen())).toMatch(/✓ okta-spec\/create-user +Step 6/);
+      expect(term.screen()).toContain('\u001b[?25l'); // the spinner is up, so a raw-mode terminal would swallow Ctrl-C
+      expect([...hanging.users.values()].some((u) => String(u.userName).startsWith('scim-check-'))).toBe(true);
+
+      term.type('\u0003');
+      const code = await term.done;
+      const screen = visible(term.screen());
+      expect(code).toBe(130);
+      expect(screen).toContain('interrupted; cleaning up what this run created');
+      expect(screen).toContain('Interrupted: the remaining checks were not run');
+      expect(screen.trimEnd().split(/\r?\n/).at(-1)).toMatch(/^\d+ passed, 0 failed, \d+ skipped$/);
+      expect([...hanging.users.values()].filter((u) => String(u.userName).startsWith('scim-check-'))).toEqual([]);
+      const result = JSON.parse(readFileSync(report, 'utf8')) as { exitCode: number; interrupted?: boolean };
+      expect(result).toMatchObject({ exitCode: 130, interrupted: true });
+    } finally {
+      await hanging.close();
+    }
+  });
 });
+

@@ -124,12 +124,11 @@ describe('a server that echoes the credentials back', () => {
     expectAllClean(run);
   });
 
-  it('every reporter to stdout at once', async () => {
+  it('a report other than pretty on stdout (only one reporter may write there)', async () => {
     const p = await echoProxy(bearer);
-    const run = await fullRun(['--token', TOKEN, '--header', `X-Api-Key: ${API_KEY}`], p.url, REPORTERS);
+    const run = await fullRun(['--token', TOKEN, '--header', `X-Api-Key: ${API_KEY}`], p.url, ['junit']);
     expect(run.outcome.code).toBe(1);
     expect(run.outcome.stdout).toContain('<testsuites');
-    expect(run.outcome.stdout).toContain('"formatVersion"');
     expectAllClean(run);
   });
 

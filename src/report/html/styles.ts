@@ -30,6 +30,7 @@ header.run { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: center
 .verdict-passed { background: var(--passed); }
 .verdict-failed { background: var(--failed); }
 .verdict-error { background: var(--warning); }
+.verdict-interrupted { background: var(--warning); }
 ul.run-notes { margin: 12px 0 0; padding: 6px 12px 6px 28px; border-left: 4px solid var(--warning); background: var(--panel); }
 .fatal { border-left: 4px solid var(--warning); padding: 6px 12px; background: var(--panel); }
 .counts { display: flex; flex-wrap: wrap; gap: 10px; margin: 16px 0 0; padding: 0; list-style: none; }
