@@ -14,6 +14,7 @@ export function renderList(suites: LoadedSuite[]): string {
         check.level,
         check.writes ? 'writes' : 'read-only',
         check.variant ? `variant ${check.variant}` : '',
+        check.entraFlag ? `Entra flag ${check.entraFlag === 'on' ? 'on (aadOptscim062020)' : 'off'} shape` : '',
         check.warnOnly ? 'warning only' : '',
         check.requires?.length ? `if advertised: ${check.requires.join(', ')}` : '',
       ]

@@ -36,6 +36,8 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
     prefix: resolved.prefix,
     userDomain: resolved.userDomain,
     oktaApp: resolved.oktaApp,
+    idp: resolved.idp,
+    entraFlag: resolved.entraFlag,
     strict: resolved.strict,
     concurrency: resolved.concurrency,
   };
@@ -157,7 +159,7 @@ export function registerRun(program: Command): void {
     .option('--scope <scope>', 'OAuth 2.0 scope')
     .option('--config <file>', 'config file (default ./scim-check.config.json when present)')
     .option('--header <"Name: value">', 'extra header on every request (repeatable; values are treated as secrets)', collect)
-    .option('--suite <name|file>', 'suite id, "all", or a suite JSON file (repeatable; default: the Okta suites)', collect)
+    .option('--suite <name|file>', 'suite id, "all", or a suite JSON file (repeatable; default: the suites of --idp)', collect)
     .option('--only <check-id>', 'run only this check and its prerequisites (repeatable)', collect)
     .option('--timeout <ms>', 'per-request timeout, ms or a duration like 30s (default 30s)')
     .option('--deadline <ms>', 'overall deadline for the checks, ms or a duration like 5m; cleanup still runs after it')
@@ -165,7 +167,9 @@ export function registerRun(program: Command): void {
     .option('--proxy <url>', 'HTTP(S) proxy (default: HTTPS_PROXY / NO_PROXY from the environment)')
     .option('--ca <file>', 'trust this PEM CA certificate (private CAs)')
     .option('--verbose', 'print the redacted transcript of every exchange')
+    .addOption(new Option('--idp <name>', 'identity provider to model: okta (default: okta-spec, okta-users, okta-groups) or entra (the entra suite, Entra\'s headers)').choices(['okta', 'entra']))
     .addOption(new Option('--okta-app <variant>', 'Okta app type to model: oin (catalog, PATCH) or aiw (private app, PUT)').choices(['oin', 'aiw']))
+    .addOption(new Option('--entra-flag <shape>', 'Entra request shapes: on (aadOptscim062020 flag), off (without it) or both (default)').choices(['on', 'off', 'both']))
     .option('--read-only', 'run only checks that do not write; the report lists those left out')
     .option('--keep', 'leave the resources the run creates, and print their ids')
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')

@@ -1,6 +1,7 @@
 import { isAbsolute, join, dirname } from 'node:path';
 import type { AuthConfig } from '../client/auth.js';
 import { REPORTER_NAMES } from '../common/reporter-names.js';
+import { ENTRA_FLAGS, IDPS, type EntraFlagOption, type Idp } from '../common/suite-ids.js';
 import { ConfigIssuesError, type ConfigIssue } from './errors.js';
 import {
   parseBasic,
@@ -42,6 +43,8 @@ export interface RunFlags {
   prefix?: string;
   userDomain?: string;
   oktaApp?: string;
+  idp?: string;
+  entraFlag?: string;
   oauthTokenUrl?: string;
   clientId?: string;
   clientSecret?: string;
@@ -76,6 +79,8 @@ export interface ConfigFileData {
   prefix?: string;
   userDomain?: string;
   oktaApp?: 'oin' | 'aiw';
+  idp?: Idp;
+  entraFlag?: EntraFlagOption;
   mapping?: string;
   strict?: boolean;
   concurrency?: number;
@@ -116,6 +121,10 @@ export interface ResolvedOptions {
   prefix: string;
   userDomain: string;
   oktaApp: 'oin' | 'aiw';
+  /** The identity provider modelled (default suites, first request's headers). */
+  idp: Idp;
+  /** Entra feature-flag shapes sent by the entra suite. */
+  entraFlag: EntraFlagOption;
   /** Custom-attribute mapping file (a path). */
   mappingFile?: string;
   strict: boolean;
@@ -139,11 +148,13 @@ export const DEFAULTS = Object.freeze({
   prefix: 'scim-check-',
   userDomain: 'example.com',
   oktaApp: 'oin' as const,
+  idp: 'okta' as const,
+  entraFlag: 'both' as const,
   strict: false,
   concurrency: 1,
 });
 
-type Kind = 'url' | 'string' | 'path' | 'duration' | 'boolean' | 'list' | 'pathList' | 'count' | 'burst' | 'oktaApp' | 'basic' | 'reporters' | 'headers';
+type Kind = 'url' | 'string' | 'path' | 'duration' | 'boolean' | 'list' | 'pathList' | 'count' | 'burst' | 'oktaApp' | 'idp' | 'entraFlag' | 'basic' | 'reporters' | 'headers';
 
 interface OptionSpec {
   /** Key in the config file (dotted for oauth fields). */
@@ -179,6 +190,8 @@ export const OPTION_SPECS = {
   prefix: { file: 'prefix', flag: 'prefix', flagName: '--prefix', env: 'SCIM_CHECK_PREFIX', kind: 'string' },
   userDomain: { file: 'userDomain', flag: 'userDomain', flagName: '--user-domain', env: 'SCIM_CHECK_USER_DOMAIN', kind: 'string' },
   oktaApp: { file: 'oktaApp', flag: 'oktaApp', flagName: '--okta-app', env: 'SCIM_CHECK_OKTA_APP', kind: 'oktaApp' },
+  idp: { file: 'idp', flag: 'idp', flagName: '--idp', env: 'SCIM_CHECK_IDP', kind: 'idp' },
+  entraFlag: { file: 'entraFlag', flag: 'entraFlag', flagName: '--entra-flag', env: 'SCIM_CHECK_ENTRA_FLAG', kind: 'entraFlag' },
   mappingFile: { file: 'mapping', flag: 'mapping', flagName: '--mapping', env: 'SCIM_CHECK_MAPPING', kind: 'path' },
   strict: { file: 'strict', flag: 'strict', flagName: '--strict', env: 'SCIM_CHECK_STRICT', kind: 'boolean' },
   concurrency: { file: 'concurrency', flag: 'concurrency', flagName: '--concurrency', env: 'SCIM_CHECK_CONCURRENCY', kind: 'count' },
@@ -306,6 +319,10 @@ function interpret(kind: Kind, raw: unknown, layer: Layer, what: string, knownRe
       return { ok: true, value: asList(raw, layer).map((entry) => (looksLikePath(entry) ? resolvePath(entry, layer) : entry)) };
     case 'oktaApp':
       return raw === 'oin' || raw === 'aiw' ? { ok: true, value: raw } : { ok: false, message: `must be "oin" or "aiw" (got "${String(raw)}")` };
+    case 'idp':
+      return oneOf(raw, IDPS);
+    case 'entraFlag':
+      return oneOf(raw, ENTRA_FLAGS);
     case 'basic':
       return typeof raw === 'string' ? parseBasic(raw) : { ok: true, value: raw };
     case 'reporters': {
@@ -330,6 +347,10 @@ function interpret(kind: Kind, raw: unknown, layer: Layer, what: string, knownRe
       return { ok: true, value: headers };
     }
   }
+}
+
+function oneOf(raw: unknown, choices: readonly string[]): Parsed<unknown> {
+  return choices.includes(String(raw)) ? { ok: true, value: String(raw) } : { ok: false, message: `must be ${choices.map((c) => `"${c}"`).join(', ')} (got "${String(raw)}")` };
 }
 
 export interface ResolveInput {
@@ -411,6 +432,8 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
     prefix: withDefault('prefix', DEFAULTS.prefix),
     userDomain: withDefault('userDomain', DEFAULTS.userDomain),
     oktaApp: withDefault('oktaApp', DEFAULTS.oktaApp),
+    idp: withDefault('idp', DEFAULTS.idp),
+    entraFlag: withDefault('entraFlag', DEFAULTS.entraFlag),
     strict: withDefault('strict', DEFAULTS.strict),
     concurrency: withDefault('concurrency', DEFAULTS.concurrency),
     origins,

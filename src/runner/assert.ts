@@ -149,6 +149,11 @@ export function evaluateWalkAssertion(
     const seen = new Set<string>();
     const dups = walk.ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
     if (dups.length) failures.push({ assertion: 'no resource appears on two pages', expected: 'no duplicates', actual: `duplicated ids: ${[...new Set(dups)].slice(0, 10).join(', ')}` });
+  } else if (a.walk === 'startIndexEchoed') {
+    const wrong = (walk.starts ?? []).filter((s) => s.answered !== s.asked);
+    if (wrong.length) {
+      failures.push({ assertion: "every page's startIndex is the startIndex asked for", expected: wrong.map((s) => s.asked), actual: wrong.map((s) => s.answered ?? '(absent)') });
+    }
   } else if (a.walk === 'totalConsistent') {
     const distinct = [...new Set(walk.totals.map((t) => JSON.stringify(t)))];
     if (distinct.length > 1 || typeof walk.totals[0] !== 'number') {

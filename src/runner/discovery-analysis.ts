@@ -6,12 +6,15 @@
 import { enterpriseUserSchema, groupSchema, userSchema } from '../core/schema/index.js';
 import type { AttributeDef, SchemaDef } from '../core/schema/types.js';
 import { ENTERPRISE_USER_SCHEMA, GROUP_SCHEMA, USER_SCHEMA } from '../core/schema/urns.js';
-import { immutableTarget, uniqueTarget, type GenerationModel } from './discovery-data.js';
+import { customExtension, immutableTarget, uniqueTarget, type GenerationModel } from './discovery-data.js';
 import type { Feature } from './suite-format.js';
 
 export type { Feature } from './suite-format.js';
-/** Optional features a check can require: the ServiceProviderConfig ones, plus a User schema extension. */
-export const FEATURES: readonly Feature[] = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag', 'extension', 'immutable', 'uniqueAttribute'];
+/**
+ * Optional features a check can require: the ServiceProviderConfig ones, plus what the User schemas declare (an
+ * extension, a custom extension besides the Enterprise one, an immutable or a unique attribute).
+ */
+export const FEATURES: readonly Feature[] = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag', 'extension', 'customExtension', 'immutable', 'uniqueAttribute'];
 /** The ServiceProviderConfig members whose `supported` flag advertises a feature (RFC 7643 §5). */
 const CONFIG_FEATURES = ['patch', 'bulk', 'filter', 'changePassword', 'sort', 'etag'] as const;
 
@@ -219,6 +222,7 @@ export function analyzeDiscovery(config: unknown, resourceTypes: unknown, schema
   }
   const advertised: Partial<Record<Feature, boolean>> = { ...cfg.advertised };
   advertised.extension = user.extensions.length > 0;
+  advertised.customExtension = customExtension(user) !== undefined;
   advertised.immutable = immutableTarget(user) !== undefined;
   advertised.uniqueAttribute = uniqueTarget(user) !== undefined;
   if (Object.keys(cfg.advertised).length === 0) notes.push('the ServiceProviderConfig is unusable: optional features are treated as not advertised');

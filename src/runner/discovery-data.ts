@@ -312,3 +312,74 @@ export function keepingImmutable(model: GenerationModel, from: GeneratedResource
   }
   return { body, expect };
 }
+
+/** The first User extension besides the Enterprise one (the app's own attributes), if the server serves one. */
+export function customExtension(model: GenerationModel): SchemaDef | undefined {
+  return model.extensions.find((e) => e.schema.id !== ENTERPRISE_USER_SCHEMA && e.schema.attributes.some(writable))?.schema;
+}
+
+/** Values a server may reasonably check the form of: realistic ones (none of them is in a freshly created user). */
+const REALISTIC: Record<string, string> = { preferredlanguage: 'en-US', locale: 'en-US', timezone: 'America/Los_Angeles' };
+
+/** A new value for one simple attribute (differs from what generateResource sends). */
+function replacementValue(attr: AttributeDef, ctx: GenerationContext, tag: string, holder: string): unknown {
+  if (attr.canonicalValues?.length) return attr.canonicalValues[attr.canonicalValues.length - 1];
+  const realistic = REALISTIC[lower(attr.name)];
+  if (realistic && attr.type === 'string') return realistic;
+  switch (attr.type) {
+    case 'boolean':
+      return false;
+    case 'integer':
+      return (Number.parseInt(tag, 36) % 1_000_003) + 11;
+    case 'reference':
+      return `https://${ctx.domain}/${ctx.prefix}${holder}-${tag}`;
+    default:
+      return `${ctx.prefix}${holder}-${tag}`;
+  }
+}
+
+/** Attributes a "replace every attribute" update leaves out: each has its own check, or is never read back. */
+const NOT_REPLACED = new Set(['username', 'active', 'password']);
+
+/**
+ * Microsoft's "update every attribute" test (SCIM_User_Update_Test): one `replace` per single-valued attribute a
+ * client may write — core ones, sub-attributes of single-valued complex ones as dotted paths (`name.givenName`),
+ * extension ones URN-qualified — each with a new value, and what a GET must then show. Left out: userName and
+ * active (their own checks), password (never returned), read-only, immutable and multi-valued attributes, references
+ * to other resources (manager) and types a server may reformat (dateTime, decimal, binary).
+ */
+export function everyAttributeReplace(model: GenerationModel, ctx: GenerationContext, tag: string): { operations: Json[]; expect: Json } {
+  const operations: Json[] = [];
+  const expect: Json = {};
+  const replaceable = (a: AttributeDef): boolean =>
+    a.mutability === 'readWrite' && !a.multiValued && echoed(a) && !NOT_REPLACED.has(lower(a.name)) && !['dateTime', 'decimal', 'binary'].includes(a.type);
+  const visit = (schema: SchemaDef, urn: string | undefined): void => {
+    const holder: Json = {};
+    for (const attr of schema.attributes) {
+      if (!replaceable(attr)) continue;
+      const path = urn ? `${urn}:${attr.name}` : attr.name;
+      if (attr.type !== 'complex') {
+        const value = replacementValue(attr, ctx, tag, attr.name);
+        operations.push({ op: 'replace', path, value });
+        holder[attr.name] = value;
+        continue;
+      }
+      const subs = (attr.subAttributes ?? []).filter((s) => replaceable(s) && s.type !== 'complex');
+      // A complex attribute with a reference (the enterprise manager) points at another resource: left out.
+      if (subs.length === 0 || (attr.subAttributes ?? []).some((s) => s.type === 'reference')) continue;
+      const inner: Json = {};
+      for (const sub of subs) {
+        const value = replacementValue(sub, ctx, tag, `${attr.name}.${sub.name}`);
+        operations.push({ op: 'replace', path: `${path}.${sub.name}`, value });
+        inner[sub.name] = value;
+      }
+      holder[attr.name] = inner;
+    }
+    if (Object.keys(holder).length === 0) return;
+    if (urn) expect[urn] = holder;
+    else Object.assign(expect, holder);
+  };
+  visit(model.core, undefined);
+  for (const { schema } of model.extensions) visit(schema, schema.id);
+  return { operations, expect };
+}

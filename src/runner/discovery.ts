@@ -11,6 +11,8 @@ import { randomInt } from 'node:crypto';
 import type { ScimClient } from '../client/index.js';
 import { analyzeDiscovery, type Analysis, type Feature } from './discovery-analysis.js';
 import {
+  customExtension,
+  everyAttributeReplace,
   extensionFilter,
   extensionTarget,
   generateResource,
@@ -62,7 +64,12 @@ export const DISCOVERY_VARIABLES = [
   'genUserReplacement',
   'genUserExpectReplacement',
   'genUserNameReplacement',
+  'genCustomExtValues',
+  'genCustomExtExpect',
+  'genEveryAttributeOps',
+  'genEveryAttributeExpect',
   // set once
+  'genCustomExtSchema',
   'genImmutablePath',
   'genExtPath',
   'genExtSchema',
@@ -73,8 +80,8 @@ export const DISCOVERY_VARIABLES = [
 ] as const;
 
 /** Features decided by what the served schemas declare (never probed: the server says what it has). */
-const SCHEMA_FEATURES = new Set<Feature>(['extension', 'immutable', 'uniqueAttribute']);
-type ConfigFeature = Exclude<Feature, 'extension' | 'immutable' | 'uniqueAttribute'>;
+const SCHEMA_FEATURES = new Set<Feature>(['extension', 'customExtension', 'immutable', 'uniqueAttribute']);
+type ConfigFeature = Exclude<Feature, 'extension' | 'customExtension' | 'immutable' | 'uniqueAttribute'>;
 /** Where each ServiceProviderConfig feature is advertised, for skip reasons. */
 const WHERE: Record<ConfigFeature, string> = {
   patch: 'ServiceProviderConfig patch.supported',
@@ -117,6 +124,8 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
   const target = extensionTarget(analysis.user);
   const immutable = immutableTarget(analysis.user);
   const unique = uniqueTarget(analysis.user);
+  const custom = customExtension(analysis.user);
+  vars.set('genCustomExtSchema', custom?.id ?? '');
   vars.set('discoveryConfigProblems', analysis.configProblems);
   vars.set('discoveryResourceTypeProblems', analysis.resourceTypeProblems);
   vars.set('discoverySchemaProblems', analysis.schemaProblems);
@@ -126,6 +135,7 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
   vars.set('genImmutablePath', immutable?.path ?? '');
   const notAdvertised = (feature: Feature): string => {
     if (feature === 'extension') return 'not advertised: the User resource type declares no schema extension';
+    if (feature === 'customExtension') return 'not advertised: the User resource type declares no custom schema extension (one besides the Enterprise extension)';
     if (feature === 'immutable') return 'not advertised: the served User schemas declare no immutable single-valued string or integer attribute';
     if (feature === 'uniqueAttribute') return 'not advertised: the served User schemas declare no unique single-valued string or integer attribute besides userName';
     return `not advertised: ${WHERE[feature]} is ${analysis.advertised[feature] === false ? 'false' : 'absent'}`;
@@ -178,6 +188,13 @@ export function createSession(analysis: Analysis, template: TemplateContext, ran
     vars.set('genImmutableNewValue', immutable ? immutableNew : '');
     vars.set('genUserImmutableChanged', immutable ? withTargetValue(immutable, user.body, immutableNew) : user.body);
     vars.set('genImmutableObject', immutable ? targetObject(immutable, immutableValue) : {});
+    // Custom extension attributes sent as Entra sends them, under their URN (the URN itself left out of schemas).
+    const customValues = custom ? ((user.body[custom.id] as Record<string, unknown> | undefined) ?? {}) : {};
+    vars.set('genCustomExtValues', customValues);
+    vars.set('genCustomExtExpect', custom && user.expect[custom.id] ? { [custom.id]: user.expect[custom.id] } : {});
+    const every = everyAttributeReplace(analysis.user, ctx, random(10));
+    vars.set('genEveryAttributeOps', every.operations);
+    vars.set('genEveryAttributeExpect', every.expect);
     // The uniqueness check: the second user claiming the first user's unique value.
     vars.set('genUserUniqueTaken', unique ? withTargetValue(unique, user2.body, targetValue(unique, user.body)) : user2.body);
   };

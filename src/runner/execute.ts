@@ -167,11 +167,12 @@ function trackResources(method: string, endpoint: string, status: number, regist
 async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder, source: string): Promise<{ ok: boolean; last?: SelectionSource }> {
   const walkDef = step.walk!;
   const maxPages = walkDef.maxPages ?? DEFAULT_MAX_PAGES;
-  const walk: WalkSummary = { ids: [], totals: [], pages: 0, pageSize: walkDef.pageSize };
+  const walk: WalkSummary = { ids: [], totals: [], pages: 0, pageSize: walkDef.pageSize, starts: [] };
   const perPage = (step.expect ?? []).filter((a) => !isWalkLevel(a));
   let ok = true;
   let last: SelectionSource | undefined;
-  for (let startIndex = 1; walk.pages < maxPages; startIndex += walkDef.pageSize) {
+  let next = 1;
+  for (let startIndex = 1; walk.pages < maxPages; startIndex = next) {
     const stop = env.stopReason();
     if (stop) throw new CheckError(stop);
     const send = buildRequest(step, env, { startIndex: String(startIndex), count: String(walkDef.pageSize) });
@@ -180,15 +181,19 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     last = { exchange: rec.exchanges[sent.index], vars: env.template.vars, walk };
     if (!sent.delivered) return { ok: false, last };
     ok = applyAssertions(perPage, last, rec, sent.index, source, env.mapping) && sent.valid && ok;
-    const json = last.exchange?.response?.json as { totalResults?: unknown; Resources?: unknown } | undefined;
+    const json = last.exchange?.response?.json as { totalResults?: unknown; Resources?: unknown; startIndex?: unknown } | undefined;
     walk.totals.push(json?.totalResults);
+    walk.starts!.push({ asked: startIndex, answered: json?.startIndex });
     const resources = Array.isArray(json?.Resources) ? json.Resources : [];
     for (const r of resources) {
       const id = r !== null && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
       walk.ids.push(typeof id === 'string' ? id : JSON.stringify(id));
     }
     const total = typeof json?.totalResults === 'number' ? json.totalResults : 0;
-    if (!ok || resources.length === 0 || startIndex + walkDef.pageSize > total) break;
+    // "returned": the next page starts after what this page says it held (Microsoft's validation workflow).
+    const answeredStart = typeof json?.startIndex === 'number' && Number.isInteger(json.startIndex) && json.startIndex > 0 ? json.startIndex : startIndex;
+    next = walkDef.advance === 'returned' ? answeredStart + resources.length : startIndex + walkDef.pageSize;
+    if (!ok || resources.length === 0 || next > total || next <= startIndex) break;
     if (walk.pages >= maxPages) {
       // A big tenant: judge completeness on the pages walked, and say so.
       walk.truncated = true;

@@ -126,11 +126,12 @@ function looksLikePath(name: string): boolean {
 
 /**
  * Resolves --suite values to loaded suites, in the order given: built-in ids, "all" (every built-in) or file
- * paths. No names = the default (Okta) suites. Built-in suites marked `always` join every run.
+ * paths. No names = `defaults` (the Okta suites unless an --idp says otherwise). Built-in suites marked `always`
+ * join every run.
  */
-export async function resolveSuites(names: string[] = []): Promise<LoadedSuite[]> {
+export async function resolveSuites(names: string[] = [], defaults: readonly string[] = DEFAULT_SUITE_IDS): Promise<LoadedSuite[]> {
   const available = builtInSuiteIds();
-  const wanted = names.length === 0 ? DEFAULT_SUITE_IDS.filter((id) => available.includes(id)) : names;
+  const wanted = names.length === 0 ? defaults.filter((id) => available.includes(id)) : names;
   const loaded: LoadedSuite[] = [];
   const seenIds = new Set<string>();
   const add = (entry: LoadedSuite): void => {

@@ -12,6 +12,8 @@ import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './resul
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { displayText, expandDeep, expandString, type TemplateContext } from './template.js';
 import { extensionSchemasFor, loadMapping, type Mapping, type MappingFile } from './mapping.js';
+import { embeddedExtensionsFor } from './idp.js';
+import { ENTRA_FLAGS, IDP_SUITE_IDS, IDPS, type EntraFlagOption, type Idp } from '../common/suite-ids.js';
 
 /** Options of a run; they mirror the `scim-check run` flags. */
 export interface RunOptions {
@@ -25,8 +27,18 @@ export interface RunOptions {
   proxy?: string;
   /** Extra headers sent on every request; their values are secrets (redacted everywhere). */
   headers?: Record<string, string>;
-  /** Built-in suite ids, "all", or suite file paths. Omitted: the Okta suites. */
+  /** Built-in suite ids, "all", or suite file paths. Omitted: the suites of `idp` (the Okta suites by default). */
   suites?: string[];
+  /**
+   * The identity provider modelled: its default suites (okta: okta-spec, okta-users, okta-groups; entra: entra)
+   * and the headers of the first request. Default "okta".
+   */
+  idp?: Idp;
+  /**
+   * Which Microsoft Entra feature-flag (aadOptscim062020) shapes the entra checks send: "on", "off" or "both"
+   * (default). Checks whose shape is common to both always run.
+   */
+  entraFlag?: EntraFlagOption;
   /** Run only these checks (and the checks they depend on). */
   only?: string[];
   /** Per-request timeout, ms (default 30 000). */
@@ -145,6 +157,8 @@ function validateOptions(o: RunOptions): void {
   }
   if (o.token !== undefined && o.basic !== undefined) throw new ConfigError('give either --token or --basic, not both');
   if (o.oktaApp !== undefined && o.oktaApp !== 'oin' && o.oktaApp !== 'aiw') throw new ConfigError(`--okta-app must be oin or aiw (got ${String(o.oktaApp)})`);
+  if (o.idp !== undefined && !(IDPS as readonly string[]).includes(o.idp)) throw new ConfigError(`--idp must be ${IDPS.join(' or ')} (got ${String(o.idp)})`);
+  if (o.entraFlag !== undefined && !(ENTRA_FLAGS as readonly string[]).includes(o.entraFlag)) throw new ConfigError(`--entra-flag must be on, off or both (got ${String(o.entraFlag)})`);
   if (o.prefix !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(o.prefix)) throw new ConfigError('--prefix may hold only letters, digits, ".", "_" and "-" (1 to 40)');
   if (o.userDomain !== undefined && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(o.userDomain)) throw new ConfigError(`--user-domain is not a domain name: ${o.userDomain}`);
 }
@@ -156,9 +170,11 @@ function validateOptions(o: RunOptions): void {
  */
 function planChecks(loaded: LoadedSuite[], options: RunOptions): { suite: SuiteFile; checks: PlannedCheck[] }[] {
   const variant = options.oktaApp ?? 'oin';
+  const flag = options.entraFlag ?? 'both';
+  const inRun = (check: CheckDef): boolean => (!check.variant || check.variant === variant) && (!check.entraFlag || flag === 'both' || check.entraFlag === flag);
   const suites = loaded.map((l) => l.suite).filter((s) => !s.variant || s.variant === variant);
   const all = new Map<string, PlannedCheck>();
-  for (const suite of suites) for (const check of suite.checks) if (!check.variant || check.variant === variant) all.set(check.id, { check, suite });
+  for (const suite of suites) for (const check of suite.checks) if (inRun(check)) all.set(check.id, { check, suite });
 
   let selected = new Set(all.keys());
   if (options.only?.length) {
@@ -182,7 +198,7 @@ function planChecks(loaded: LoadedSuite[], options: RunOptions): { suite: SuiteF
   for (const id of selected) {
     const { check } = all.get(id)!;
     for (const dep of check.dependsOn ?? []) {
-      if (!all.has(dep)) throw new ConfigError(`check "${id}" depends on "${dep}", which is not part of this run (select its suite or variant)`);
+      if (!all.has(dep)) throw new ConfigError(`check "${id}" depends on "${dep}", which is not part of this run (select its suite, variant or --entra-flag)`);
       if (position.get(dep)! > position.get(id)!) throw new ConfigError(`check "${id}" depends on "${dep}", which runs after it; order the suites or checks so prerequisites come first`);
     }
     if (options.readOnly) {
@@ -294,7 +310,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   let mapping: Mapping | undefined;
   try {
     validateOptions(options);
-    plan = planChecks(await resolveSuites(options.suites), options);
+    plan = planChecks(await resolveSuites(options.suites, IDP_SUITE_IDS[options.idp ?? 'okta']), options);
     if (options.mapping !== undefined) mapping = loadMapping(options.mapping);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -312,7 +328,9 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       const { startServer } = await import('../server/index.js');
       try {
         // The embedded server learns the mapping's custom extensions, so `--mapping FILE` alone passes.
-        const extensions = mapping ? extensionSchemasFor(mapping) : [];
+        // So do the suites that need one (the entra suite's custom extension attributes).
+        const mapped = mapping ? extensionSchemasFor(mapping) : [];
+        const extensions = [...mapped, ...embeddedExtensionsFor(plan.map((p) => p.suite.id)).filter((e) => !mapped.some((m) => m.id === e.id))];
         server = await startServer({ port: 0, quiet: true, ...(extensions.length ? { extensions } : {}), ...options.server });
       } catch (err) {
         result.exitCode = 2;

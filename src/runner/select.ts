@@ -11,6 +11,8 @@ export interface WalkSummary {
   pageSize?: number;
   /** Set when the walk stopped at maxPages before the last page (completeness is then judged on what was walked). */
   truncated?: boolean;
+  /** Per page: the startIndex asked for and the one the response gave (undefined when it gave none). */
+  starts?: { asked: number; answered: unknown }[];
 }
 
 /** What selectors read from: the step's response (or a page's), the walk, and the variables. */

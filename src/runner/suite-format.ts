@@ -21,6 +21,8 @@
  *   {{$caseVariantOf:var}} the value of `var` in a case form chosen by position: as is, UPPER, lower, then alternating
  * Check titles and descriptions may hold {{$burst}} and {{$burstTiming}}, so a report says what the run sent.
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
+ * Object keys in a body are templates too (e.g. `{"{{genCustomExtSchema}}": …}` for an extension URN read from
+ * /Schemas); a key always becomes text.
  * In a request path, substituted values are URL-encoded (the literal text is not); query values are encoded whole.
  *
  * Request headers are data: what goes on the wire is exactly the suite's `headers` (plus its `bodyHeaders` on
@@ -73,7 +75,15 @@ export interface SuiteFile {
  * what the served User schemas declare — an immutable attribute (`immutable`), a unique attribute besides
  * userName (`uniqueAttribute`).
  */
-export type Feature = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag' | 'extension' | 'immutable' | 'uniqueAttribute';
+export type Feature = 'patch' | 'bulk' | 'filter' | 'changePassword' | 'sort' | 'etag' | 'extension' | 'customExtension' | 'immutable' | 'uniqueAttribute';
+
+/**
+ * Which shape of Microsoft Entra ID's requests a check sends: "off" = a provisioning job without the
+ * `aadOptscim062020` feature flag (string "False", `Remove` members with a value list, one `Replace` per path),
+ * "on" = with it (boolean false, `members[value eq …]`, one path-less `replace` with dotted and URN keys).
+ * `--entra-flag on|off|both` (default both) selects; a check without `entraFlag` sends a shape common to both.
+ */
+export type EntraFlag = 'on' | 'off';
 
 export interface CheckDef {
   /** Globally unique, "<suite>/<name>", e.g. "okta-spec/create-user". */
@@ -96,6 +106,8 @@ export interface CheckDef {
   warnOnly?: boolean;
   /** In a discovery suite: run only when the server advertises these features (else skipped with the reason). */
   requires?: Feature[];
+  /** Only when the run sends this Entra feature-flag shape (see EntraFlag; --entra-flag). */
+  entraFlag?: EntraFlag;
   steps: StepDef[];
 }
 
@@ -128,8 +140,10 @@ export interface StepDef {
   /**
    * Walk a list endpoint page by page: the request is sent with startIndex=1, 1+pageSize, … and count=pageSize
    * until startIndex > totalResults (or maxPages). `page` assertions then apply to the whole walk.
+   * `advance: "returned"` computes each next startIndex as Microsoft's validation workflow does: the page's own
+   * `startIndex` plus the number of resources it returned (default "pageSize": startIndex + pageSize).
    */
-  walk?: { pageSize: number; maxPages?: number };
+  walk?: { pageSize: number; maxPages?: number; advance?: 'pageSize' | 'returned' };
   /** Variable name → selector (see Selector). Captured values are visible to later steps and checks of the suite. */
   capture?: Record<string, string>;
   expect?: Assertion[];
@@ -210,14 +224,16 @@ export interface ValueAssertion {
 
 /**
  * In a walk step, status/schema/maxMs and `that` assertions on "body…", "header…", "status" apply to every page;
- * `walk` assertions and `that` on "walk.…" apply to the whole walk.
+ * `walk` assertions and `that` on "walk.…" apply to the whole walk: `noDuplicates`, `complete` (totalResults
+ * distinct resources, `includes` these ids), `totalConsistent`, `startIndexEchoed` (every page's startIndex is the
+ * one asked for).
  */
 export type Assertion = AssertionBase &
   (
     | { status: number | number[] }
     | { schema: SchemaName }
     | { maxMs: number }
-    | { walk: 'noDuplicates' | 'complete' | 'totalConsistent'; includes?: string[] }
+    | { walk: 'noDuplicates' | 'complete' | 'totalConsistent' | 'startIndexEchoed'; includes?: string[] }
     /** Every attribute of the run's --mapping set came back as sent, in `at` (default "body"); no mapping: passes. */
     | { mapped: MappingPhase; at?: Selector }
     /**

@@ -171,13 +171,13 @@ export function expandText(text: string, ctx: TemplateContext, encode?: (s: stri
   return asText(expandString(text, ctx, encode));
 }
 
-/** Expands every string inside a JSON value (object keys stay literal). */
+/** Expands every string inside a JSON value; object keys are expanded to text (e.g. a discovered extension URN). */
 export function expandDeep(value: unknown, ctx: TemplateContext): unknown {
   if (typeof value === 'string') return expandString(value, ctx);
   if (Array.isArray(value)) return value.map((v) => expandDeep(v, ctx));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandDeep(v, ctx);
+    for (const [k, v] of Object.entries(value)) out[k.includes('{{') ? expandText(k, ctx) : k] = expandDeep(v, ctx);
     return out;
   }
   return value;
@@ -200,7 +200,12 @@ export function templateNames(value: unknown): string[] {
         }
       }
     } else if (Array.isArray(v)) v.forEach(visit);
-    else if (v !== null && typeof v === 'object') Object.values(v).forEach(visit);
+    else if (v !== null && typeof v === 'object') {
+      for (const [key, inner] of Object.entries(v)) {
+        visit(key);
+        visit(inner);
+      }
+    }
   };
   visit(value);
   return names;
