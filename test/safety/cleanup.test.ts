@@ -105,9 +105,15 @@ describe('no leftovers, nothing else touched', () => {
 
   it('after Ctrl-C (SIGINT) mid-suite while a create is in flight: exit 130, nothing left', async () => {
     const { server, before } = await reference();
-    // Hold the third user create of the run: two users exist by then, and the third though its answer is held back.
-    let userCreates = 0;
-    const hold = holdAnswers((r) => isCreate('Users')(r) && ++userCreates === 3);
+    // Hold the create of the run's third user: two users exist by then, and the third though its answer is held back.
+    // Counted by userName: a suite may POST a user twice on purpose (the duplicate-create checks, which get 409).
+    const userNames = new Set<string>();
+    const hold = holdAnswers((r) => {
+      if (!isCreate('Users')(r)) return false;
+      const before = userNames.size;
+      userNames.add(String((JSON.parse(r.body) as { userName?: unknown }).userName));
+      return userNames.size === 3 && before === 2;
+    });
     const p = await proxy(server, { after: hold.after });
     const { child, done } = startCli(['--url', p.url, '--token', TOKEN, '--suite', 'all']);
     await waitFor(() => hold.held.length > 0, 'the run to create its third user');
