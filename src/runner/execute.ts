@@ -120,14 +120,18 @@ function isWalkLevel(a: Assertion): boolean {
  * step with what was created or deleted. Returns the exchange index.
  */
 async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironment, rec: CheckRecorder): Promise<{ index: number; delivered: boolean; valid: boolean }> {
-  const refusal = env.registry.refusal(send.method, endpointOf(send, env.template.baseUrl));
+  const endpoint = endpointOf(send, env.template.baseUrl);
+  const refusal = env.registry.refusal(send.method, endpoint);
+  // Taken before sending: an id seen before this moment cannot be one this create made.
+  const sentAt = env.registry.mark();
   const exchange: Exchange = refusal
     ? { request: { method: send.method, url: send.url, headers: {} }, ms: 0, startedAt: new Date().toISOString(), error: { code: 'NOT_OURS', message: refusal } }
     : await env.client.send(send);
   const index = rec.record(exchange);
-  if (send.method === 'POST') env.registry.noteCreate(endpointOf(send, env.template.baseUrl), send.body, exchange, env.template.prefix);
+  if (send.method === 'POST') await settleCreate(send, endpoint, exchange, sentAt, env);
+  env.registry.noteSeen(send.method, endpoint, exchange);
   if (exchange.error || !exchange.response) {
-    rec.fail({ assertion: `${send.method} ${endpointOf(send, env.template.baseUrl)} gets an HTTP response`, expected: 'a response', actual: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' }, index, 'RFC 7644 §3 (HTTP protocol)');
+    rec.fail({ assertion: `${send.method} ${endpoint} gets an HTTP response`, expected: 'a response', actual: exchange.error ? `${exchange.error.code}: ${exchange.error.message}` : 'no response' }, index, 'RFC 7644 §3 (HTTP protocol)');
     return { index, delivered: false, valid: false };
   }
   const response = exchange.response;
@@ -135,7 +139,6 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
     rec.fail({ assertion: 'the response body fits the size cap', expected: 'a bounded body', actual: 'body too large (cut off)' }, index, 'scim-check transport limits');
     return { index, delivered: false, valid: false };
   }
-  const endpoint = endpointOf(send, env.template.baseUrl);
   trackResources(send.method, endpoint, response.status, env.registry);
   let valid = true;
   if (step.autoValidate !== false && response.jsonError !== undefined) {
@@ -153,6 +156,22 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
     }
   }
   return { index, delivered: true, valid };
+}
+
+/**
+ * Registers what a POST created; a create answered with an id but no name is read back first (GET by id), so that
+ * nothing the run cannot prove it made is ever written to or deleted. The read-back is told in the POST's notes.
+ */
+async function settleCreate(send: SendRequest, endpoint: string, exchange: Exchange, sentAt: number, env: CheckEnvironment): Promise<void> {
+  const pending = env.registry.noteCreate(endpoint, send.body, exchange, env.template.prefix, sentAt);
+  if (!pending) return;
+  const readBack = await env.client.send({
+    method: 'GET',
+    url: `${endpoint.replace(/\/+$/, '')}/${encodeURIComponent(pending.id)}`,
+    // Sent as the suite's own GETs are (its declared headers), like any other read.
+    headers: env.headers.all,
+  });
+  (exchange.notes ??= []).push(env.registry.settleReadBack(pending, readBack, send.body, env.template.prefix));
 }
 
 /** Forgets what a DELETE removed (creates are registered by `registry.noteCreate`, which sees the request too). */

@@ -258,9 +258,12 @@ function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfi
  * Sent with the headers of the first suite (an IdP's connection test is its first request). The exchange's notes
  * (e.g. 429 waits) go to `notes`.
  */
-async function preflight(client: ScimClient, url: string, headers: Record<string, string>, notes: string[] = []): Promise<string | undefined> {
+async function preflight(client: ScimClient, url: string, headers: Record<string, string>, registry: CleanupRegistry, notes: string[] = []): Promise<string | undefined> {
   const ex = await client.send({ method: 'GET', url: '/Users?startIndex=1&count=1', headers });
   notes.push(...(ex.notes ?? []));
+  // What existed before the run: the server's clock now, and the user this answer shows (cleanup never removes it).
+  registry.noteServerDate(ex.response?.headers['date']);
+  registry.noteSeen('GET', '/Users', ex);
   if (ex.error || !ex.response) return `cannot reach ${url}: ${ex.error?.message ?? 'no response'}`;
   const status = ex.response.status;
   if (status === 401 || status === 403) return `${url} rejected the credentials (HTTP ${status} on GET /Users)`;
@@ -349,7 +352,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
     options.signal?.addEventListener('abort', stopInFlight, { once: true });
 
     const preflightNotes: string[] = [];
-    const unreachable = await preflight(client, baseUrl, plan[0] ? suiteHeaders(plan[0].suite).all : {}, preflightNotes);
+    const unreachable = await preflight(client, baseUrl, plan[0] ? suiteHeaders(plan[0].suite).all : {}, registry, preflightNotes);
     if (unreachable && options.signal?.aborted) {
       // Ctrl-C during the first request closed the client: that says nothing about the target.
       result.interrupted = true;

@@ -12,6 +12,8 @@ import https from 'node:https';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { tlsMaterial, type KeyPair } from './tls-material.js';
+import { startServer } from '../../src/server/index.js';
+import { startRecordingProxy, type ProxiedAnswer, type ProxiedRequest } from '../safety/support.js';
 
 /** The timeout the expectations assume for the stalling servers (short, to keep suites fast). */
 export const HOSTILE_CLIENT_TIMEOUT_MS = 1_000;
@@ -53,6 +55,11 @@ export interface RunningHostile {
   bytesWritten(): number;
   /** Authorization header values that reached this server or the origin it redirects to. */
   authorizationsSeen(): { origin: 'self' | 'other'; value: string | undefined }[];
+  /**
+   * Stateful entries: the reference server behind the misbehaving front, reached directly (its own URL and
+   * token), so a test can compare what existed before a run with what is left after it, byte for byte.
+   */
+  reference?: { url: string; token: string; requests(): { method: string; url: string }[] };
   close(): Promise<void>;
 }
 
@@ -632,6 +639,99 @@ export const HOSTILE_SERVERS: HostileServer[] = [
     },
   },
 ];
+
+// ---------------------------------------------------------------------------------------------------------
+// Stateful entries: the reference server (default seed) behind a front that bends some of its answers.
+
+/** The default seed's users and group (fixtures/seed.json): what existed before any run. */
+export const SEED_USER_ID = '5d0f7a2e-6c1b-4f3e-9a57-1b2c3d4e5f60';
+export const SEED_GROUP_ID = 'c4f2b8d6-1a3e-4b5c-9d7f-0e1a2b3c4d5e';
+
+const isCreateOf = (collection: 'Users' | 'Groups', request: ProxiedRequest): boolean =>
+  request.method === 'POST' && new RegExp(`^${SCIM_BASE_PATH}/${collection}$`).test(request.url);
+
+/**
+ * A real (reference) server whose front bends answers with `bend`, which also gets the seeded user's full body.
+ * The front takes the first credential it sees as the run's and swaps it for the server's own; any other (the
+ * deliberately wrong ones) goes on unchanged and is refused, as a real server would.
+ */
+function bentReference(entry: {
+  id: string;
+  title: string;
+  probe: HostileServer['probe'];
+  expect: HostileExpectation;
+  bend: (request: ProxiedRequest, answer: ProxiedAnswer, seedUserText: string) => ProxiedAnswer;
+}): HostileServer {
+  return {
+    id: entry.id,
+    title: entry.title,
+    layer: 'http',
+    probe: entry.probe,
+    expect: entry.expect,
+    async start() {
+      const token = `reference-${entry.id}`;
+      const server = await startServer({ port: 0, token, quiet: true, requestLogSize: 10_000 });
+      const seedUser = await fetch(`${server.url}/Users/${SEED_USER_ID}`, { headers: { authorization: `Bearer ${token}` } });
+      const seedUserText = await seedUser.text();
+      let runCredential: string | undefined;
+      const front = await startRecordingProxy(server.url, {
+        forward: (request) => {
+          const given = request.headers.authorization;
+          runCredential ??= given;
+          return given !== undefined && given === runCredential ? { ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } } : request;
+        },
+        after: (request, answer) => (answer.status === 201 ? entry.bend(request, answer, seedUserText) : answer),
+      });
+      return {
+        baseUrl: front.url,
+        clientOptions: {},
+        bytesWritten: () => 0,
+        authorizationsSeen: () => front.requests.map((r) => ({ origin: 'self' as const, value: r.headers.authorization })),
+        reference: { url: server.url, token, requests: () => server.requests() },
+        async close() {
+          await front.close();
+          await server.close();
+        },
+      };
+    },
+  };
+}
+
+const scimAnswer = (answer: ProxiedAnswer, body: unknown): ProxiedAnswer => ({ ...answer, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const probeCreate = (collection: 'Users' | 'Groups'): HostileServer['probe'] => ({
+  method: 'POST',
+  path: `/${collection}`,
+  body: JSON.stringify(
+    collection === 'Users'
+      ? { schemas: [USER_SCHEMA], userName: 'scim-check-probe@example.com' }
+      : { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'scim-check-probe group' },
+  ),
+});
+
+HOSTILE_SERVERS.push(
+  // Upsert-style servers gone wrong (issue 9 item 1): each create is carried out, but answered with what existed.
+  bentReference({
+    id: 'user-create-answers-existing-id',
+    title: 'answers every user create with only the id of a user that existed before',
+    probe: probeCreate('Users'),
+    expect: { status: 201, json: { id: SEED_USER_ID } },
+    bend: (request, answer) => (isCreateOf('Users', request) ? scimAnswer(answer, { id: SEED_USER_ID }) : answer),
+  }),
+  bentReference({
+    id: 'group-create-answers-existing-id',
+    title: 'answers every group create with only the id of a group that existed before',
+    probe: probeCreate('Groups'),
+    expect: { status: 201, json: { id: SEED_GROUP_ID } },
+    bend: (request, answer) => (isCreateOf('Groups', request) ? scimAnswer(answer, { id: SEED_GROUP_ID }) : answer),
+  }),
+  bentReference({
+    id: 'group-create-answers-a-user',
+    title: 'answers every group create with the full body of a user that existed before',
+    probe: probeCreate('Groups'),
+    expect: { status: 201 },
+    bend: (request, answer, seedUserText) => (isCreateOf('Groups', request) ? scimAnswer(answer, seedUserText) : answer),
+  }),
+);
 
 let cachedBomb: Buffer | undefined;
 /** 64 concatenated gzip members of 1 MiB of spaces each (~70 KB on the wire; gunzip reads all members). */

@@ -1,7 +1,7 @@
 // Issue 4, against the reference server: whatever happens to a run, nothing it made is left and nothing that was
 // there before changes, byte for byte. The hard cases are the creates whose answer never arrives (the deadline or
 // Ctrl-C cuts them off after the server acted), a server that refuses DELETE, and the naming flags.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/runner/run.js';
@@ -10,6 +10,7 @@ import { startServer, type RunningServer, type ServerOptions } from '../../src/s
 import { assertBuilt, startCli } from '../cli/spawn-cli.js';
 import { resourcesMentioning, snapshotAll, startRecordingProxy, trapUnhandled, waitFor, type ProxiedRequest, type RecordingProxy } from './support.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { hostileServer, SEED_GROUP_ID, SEED_USER_ID } from '../client/hostile-servers.js';
 
 trapUnhandled();
 
@@ -168,10 +169,69 @@ describe('a server that answers a create with a resource that existed before', (
     expect(writesToVictim.map((r) => `${r.method} ${r.url}`)).toEqual([]);
     const reported = result.cleanup.left.filter((l) => l.id === victim.id);
     expect(reported).toHaveLength(1);
-    expect(reported[0]!.reason).toContain(`with "${victim.userName}"; not removed`);
+    expect(reported[0]!.reason).toContain(`with User "${victim.userName}"; not removed`);
     const refusedChecks = allChecks(result).filter((c) => c.exchanges.some((e) => e.error?.code === 'NOT_OURS'));
     expect(refusedChecks.length).toBeGreaterThan(0);
     await expectPristine(server, before);
+  });
+});
+
+describe('creates answered with only an id, or with a resource of another kind (issue 9 item 1)', () => {
+  /** A suite that creates, then writes to and deletes what the answer named, without asserting anything. */
+  function writeThenDelete(collection: 'Users' | 'Groups'): string {
+    const body = collection === 'Users' ? { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: '{{$prefix}}w-{{$lower:8}}@example.com' } : { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: '{{$prefix}}w-{{$lower:8}}' };
+    const file = join(tempDir('scim-check-safety-'), 'suite.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        id: 'writes-what-it-was-told',
+        title: 'Writes to the id a create answered',
+        description: 'Create, then PATCH and DELETE the id the answer named.',
+        source: 'test',
+        checks: [
+          {
+            id: 'writes-what-it-was-told/create-write-delete',
+            title: 'create, write, delete',
+            description: 'x',
+            level: 'MUST',
+            source: 'test',
+            writes: true,
+            steps: [
+              { request: { method: 'POST', path: `/${collection}`, body }, autoValidate: false, capture: { id: 'body.id' } },
+              { request: { method: 'PATCH', path: `/${collection}/{{id}}`, body: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'displayName', value: 'hijacked' }] } } },
+              { request: { method: 'DELETE', path: `/${collection}/{{id}}` } },
+            ],
+          },
+        ],
+      }),
+    );
+    return file;
+  }
+
+  it.each([
+    ['user-create-answers-existing-id', 'Users', SEED_USER_ID, /which the run had already seen before it sent the create/],
+    ['group-create-answers-existing-id', 'Groups', SEED_GROUP_ID, /with only an id \(c4f2b8d6-[^)]+\); read back, it is named "Engineering"/],
+    ['group-create-answers-a-user', 'Groups', SEED_USER_ID, /with a User "ada.lovelace@example.com"/],
+  ] as const)('%s: the PATCH and DELETE to the id it named are refused, not sent; what was really created is removed', async (id, collection, victim, why) => {
+    const running = await hostileServer(id).start();
+    closers.push(() => running.close());
+    const reference = running.reference!;
+    const before = await snapshotAll(reference.url, reference.token);
+    const result = await run({ url: running.baseUrl, token: TOKEN, suites: [writeThenDelete(collection)] });
+    const [check] = allChecks(result);
+    expect(check!.status).toBe('failed');
+    expect(check!.exchanges.map((e) => e.error?.code)).toEqual([undefined, 'NOT_OURS']);
+    expect(check!.exchanges[1]!.error!.message).toMatch(why);
+    expect(check!.exchanges[0]!.notes?.join(' ') ?? '').toMatch(collection === 'Groups' && id.endsWith('existing-id') ? /read back, it is named "Engineering": .*never written to or removed/ : /^$/);
+    const writes = reference.requests().filter((r) => r.method !== 'GET' && r.method !== 'POST');
+    expect(writes.filter((r) => r.url.includes(victim))).toEqual([]);
+    expect(writes).toHaveLength(1); // cleanup's DELETE of what the create really made, found by its name
+    expect(result.cleanup.left.map((l) => [l.id, l.reason])).toEqual([[victim, expect.stringMatching(why)]]);
+    expect(result.cleanup.removed).toHaveLength(1);
+    expect(result.cleanup.removed[0]!.id).not.toBe(victim);
+    expect(await resourcesMentioning(reference.url, reference.token, PREFIX)).toEqual([]);
+    const after = await snapshotAll(reference.url, reference.token);
+    for (const [path, text] of before) expect(after.get(path), path).toBe(text);
   });
 });
 

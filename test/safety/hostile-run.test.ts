@@ -13,7 +13,7 @@ import { HOSTILE_SERVERS, hostileServer, plausibleScim, SCIM_BASE_PATH, type Htt
 import { startServer } from '../../src/server/index.js';
 import { assertBuilt, startCli, type CliOutcome } from '../cli/spawn-cli.js';
 import { tlsMaterial } from '../client/tls-material.js';
-import { startRecordingProxy, trapUnhandled, waitFor } from './support.js';
+import { resourcesMentioning, snapshotAll, startRecordingProxy, trapUnhandled, waitFor } from './support.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 trapUnhandled();
@@ -75,6 +75,10 @@ const OUTCOME: Record<string, 3 | RegExp | { suites: string[]; failure: RegExp }
   'writes-fail-500': /"actual":500/,
   'ok-to-everything': /is required but missing/,
   'redirect-to-other-origin': /.+/,
+  // Creates answered with what existed before (the creates fail; nothing that existed is touched: expectUntouched).
+  'user-create-answers-existing-id': /userName: is required but missing/,
+  'group-create-answers-existing-id': { suites: ['okta-groups'], failure: /displayName: is required but missing/ },
+  'group-create-answers-a-user': { suites: ['okta-groups'], failure: /meta\/resourceType: must be \\"Group\\", got string \\"User\\"/ },
 };
 
 function optionsFor(running: RunningHostile, extra: Partial<RunOptions> = {}): RunOptions {
@@ -123,6 +127,26 @@ function expectNoSecret(result: RunResult): void {
   expect(text).not.toContain(API_KEY);
 }
 
+/**
+ * A stateful server after a run: every resource that existed before is byte for byte as it was, none was sent a
+ * write, and nothing the run created is left (issue 9 item 1).
+ */
+async function expectUntouched(reference: NonNullable<RunningHostile['reference']>, before: Map<string, string>, result: RunResult): Promise<void> {
+  const after = await snapshotAll(reference.url, reference.token);
+  expect([...after.keys()]).toEqual([...before.keys()]);
+  for (const [path, text] of before) expect(after.get(path), path).toBe(text);
+  const preExisting = [...before.keys()].filter((path) => !path.includes('?')).map((path) => decodeURIComponent(path.split('/')[2]!));
+  expect(preExisting.length).toBeGreaterThan(2);
+  const writes = reference.requests().filter((r) => r.method !== 'GET' && r.method !== 'POST');
+  expect(writes.length, 'the run removed what it created').toBeGreaterThan(0);
+  for (const write of writes) for (const id of preExisting) expect(`${write.method} ${write.url}`).not.toContain(id);
+  expect(await resourcesMentioning(reference.url, reference.token, 'scim-check-')).toEqual([]);
+  // What it could not prove it made is reported, never counted as removed.
+  for (const removed of result.cleanup.removed) expect(preExisting).not.toContain(removed.id);
+  expect(result.cleanup.left.length).toBeGreaterThan(0);
+  for (const left of result.cleanup.left) expect(left.reason).toMatch(/not removed, as the run cannot prove it made it$/);
+}
+
 describe('run() against every hostile server', () => {
   it('the outcome table covers the whole corpus (at least 25 servers)', () => {
     expect(HOSTILE_SERVERS.length).toBeGreaterThanOrEqual(25);
@@ -135,9 +159,11 @@ describe('run() against every hostile server', () => {
     try {
       const outcome = OUTCOME[id]!;
       const suites = typeof outcome === 'object' && 'suites' in outcome ? { suites: outcome.suites } : {};
+      const before = running.reference && (await snapshotAll(running.reference.url, running.reference.token));
       const t0 = Date.now();
       const result = await run(optionsFor(running, suites));
       expect(Date.now() - t0).toBeLessThan(WALL_BOUND_MS);
+      if (running.reference && before) await expectUntouched(running.reference, before, result);
       if (outcome === 3) expectClearExit3(result, running.baseUrl);
       else expectClearFailure(result, outcome instanceof RegExp ? outcome : outcome.failure);
       expectNoSecret(result);

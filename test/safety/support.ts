@@ -81,6 +81,8 @@ export interface ProxiedAnswer {
 }
 
 export interface ProxyHooks {
+  /** Change the request before it is forwarded (e.g. swap the credentials); what arrived is still recorded. */
+  forward?: (request: ProxiedRequest) => ProxiedRequest;
   /** Answer without forwarding (e.g. a failing DELETE); undefined forwards the request. */
   instead?: (request: ProxiedRequest) => ProxiedAnswer | undefined;
   /** Change (or hold back) the target's answer before it goes to the client. */
@@ -123,14 +125,15 @@ export async function startRecordingProxy(targetUrl: string, hooks: ProxyHooks =
   async function answer(request: ProxiedRequest): Promise<ProxiedAnswer> {
     const canned = hooks.instead?.(request);
     if (canned) return canned;
+    const sent = hooks.forward ? hooks.forward(request) : request;
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(request.headers)) {
+    for (const [name, value] of Object.entries(sent.headers)) {
       if (value !== undefined && !HOP_HEADERS.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
-    const res = await fetch(`${target.origin}${request.url}`, {
-      method: request.method,
+    const res = await fetch(`${target.origin}${sent.url}`, {
+      method: sent.method,
       headers,
-      ...(request.body !== '' ? { body: request.body } : {}),
+      ...(sent.body !== '' ? { body: sent.body } : {}),
       redirect: 'manual',
     });
     const answerHeaders: Record<string, string> = {};
