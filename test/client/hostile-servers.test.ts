@@ -28,7 +28,8 @@ function clientFor(server: HostileServer, baseUrl: string, extra: Partial<Client
 }
 
 function probe(server: HostileServer) {
-  return { method: server.probe.method, url: server.probe.path, ...(server.probe.body !== undefined ? { body: server.probe.body } : {}) };
+  const { method, path, body, headers } = server.probe;
+  return { method, url: path, ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) };
 }
 
 function assertExpected(server: HostileServer, ex: Exchange): void {

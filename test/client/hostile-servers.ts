@@ -69,7 +69,7 @@ export interface HostileServer {
   /** Where the misbehaviour lives: below HTTP (raw TCP), in TLS, or in HTTP answers. */
   layer: 'socket' | 'tls' | 'http';
   /** The request that exposes the behaviour (default GET /Users). */
-  probe: { method: string; path: string; body?: string };
+  probe: { method: string; path: string; body?: string; headers?: Record<string, string> };
   expect: HostileExpectation;
   start(): Promise<RunningHostile>;
   /** HTTP-level entries: a fresh copy of the behaviour as a function (fresh state per call). */
@@ -701,6 +701,7 @@ const scimAnswer = (answer: ProxiedAnswer, body: unknown): ProxiedAnswer => ({ .
 const probeCreate = (collection: 'Users' | 'Groups'): HostileServer['probe'] => ({
   method: 'POST',
   path: `/${collection}`,
+  headers: { 'Content-Type': 'application/scim+json' },
   body: JSON.stringify(
     collection === 'Users'
       ? { schemas: [USER_SCHEMA], userName: 'scim-check-probe@example.com' }

@@ -188,6 +188,8 @@ describe('creates answered with only an id, or with a resource of another kind (
         title: 'Writes to the id a create answered',
         description: 'Create, then PATCH and DELETE the id the answer named.',
         source: 'test',
+        headers: { Accept: 'application/scim+json' },
+        bodyHeaders: { 'Content-Type': 'application/scim+json; charset=utf-8' },
         checks: [
           {
             id: 'writes-what-it-was-told/create-write-delete',
