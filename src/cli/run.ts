@@ -175,7 +175,7 @@ export function registerRun(program: Command): void {
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')
     .option('--user-domain <domain>', 'domain for generated userNames and e-mails (default example.com)')
     .option('--mapping <file>', "the app's custom attributes with sample values (JSON), sent on creates and updates and checked back")
-    .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html; to a file with =FILE (repeatable)', collect)
+    .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html, tap; to a file with =FILE (repeatable; at most one without a file)', collect)
     .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect)
     .option('--strict', 'SHOULD-level failures fail the run too')
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')

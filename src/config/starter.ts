@@ -26,7 +26,7 @@ export function starterConfig(): string {
     oktaApp: 'oin',
     '//timeout': 'Per-request timeout (milliseconds, or "500ms", "30s", "2m"). "deadline" limits the whole run the same way.',
     timeout: '30s',
-    '//reporters': 'Where results go: "pretty" (terminal), "json", "junit", "markdown", "html"; "NAME=FILE" writes a file.',
+    '//reporters': 'Where results go: "pretty" (terminal), "json", "junit", "markdown", "html", "tap"; "NAME=FILE" writes a file.',
     reporters: ['pretty', 'junit=scim-check.xml', 'html=scim-check.html'],
     '//allowFailures': 'Check ids known to fail: reported as "known" without failing the run, and flagged once they pass.',
     allowFailures: [],

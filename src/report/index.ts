@@ -24,6 +24,7 @@ export const reporters: Record<ReporterName, () => Promise<Reporter>> = {
   json: async () => (await import('./json.js')).renderJson,
   junit: async () => (await import('./junit.js')).renderJunit,
   markdown: async () => (await import('./markdown.js')).renderMarkdown,
+  tap: async () => (await import('./tap.js')).renderTap,
 };
 
 export function reporterNames(): string[] {

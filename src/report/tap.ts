@@ -1,0 +1,83 @@
+/**
+ * The tap reporter: TAP version 14 (testanything.org), as node's test runner, Hurl and TAP consumers (tap-parser,
+ * tap-junit, CI plugins) read it. One test point per check in report order: passed and warning → `ok` (a warning
+ * carries its failures in the YAML block), failed → `not ok` with a YAML block (level, source, each failed
+ * assertion's expected/actual, the request that showed it), skipped → `ok … # SKIP reason`, known failure →
+ * `not ok … # TODO known failure`. A run that did not finish (fatal error, interruption, deadline) ends with
+ * `Bail out!` and the reason, so no consumer reads it as passed; cleanup problems and notes are `#` comments.
+ */
+import type { CheckResult, RunResult } from '../runner/results.js';
+import { failureSummary, redactedExchange, valueText, verdictText } from './failure-text.js';
+
+/** Characters of a value in the YAML block. */
+const VALUE_CHARS = 500;
+
+/** One line, with "#" and "\" escaped: in a description "#" would start a directive (TAP 14). */
+function description(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+}
+
+/** A YAML double-quoted scalar: JSON's escaping is valid YAML; DEL and C1 controls (not YAML-printable) escaped too. */
+function yamlString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function yamlBlock(check: CheckResult): string[] {
+  const lines = ['  ---', `  id: ${yamlString(check.id)}`, `  level: ${check.level}`, `  source: ${yamlString(check.source)}`, `  duration_ms: ${Math.round(check.ms)}`];
+  if (check.failures.length) {
+    lines.push(`  message: ${yamlString(failureSummary(check.failures[0]!))}`, '  failures:');
+    for (const f of check.failures) {
+      lines.push(`    - assertion: ${yamlString(f.assertion)}`);
+      if (f.expected !== undefined) lines.push(`      expected: ${yamlString(valueText(f.expected, VALUE_CHARS))}`);
+      lines.push(`      actual: ${yamlString(valueText(f.actual, VALUE_CHARS))}`);
+      if (f.message) lines.push(`      why: ${yamlString(f.message)}`);
+      if (f.source) lines.push(`      source: ${yamlString(f.source)}`);
+      const exchange = f.exchange === undefined ? undefined : check.exchanges[f.exchange];
+      if (exchange) {
+        const safe = redactedExchange(exchange);
+        lines.push(`      request: ${yamlString(`${safe.request.method} ${safe.request.url}`)}`);
+        lines.push(`      response: ${yamlString(safe.response ? String(safe.response.status) : `no response: ${safe.error?.message ?? 'unknown'}`)}`);
+      }
+    }
+  }
+  for (const note of check.notes ?? []) lines.push(`  note: ${yamlString(note)}`);
+  lines.push('  ...');
+  return lines;
+}
+
+function testPoint(check: CheckResult, n: number): string[] {
+  const name = description(`${check.id}: ${check.title}`);
+  switch (check.status) {
+    case 'passed':
+      return [`ok ${n} - ${name}`];
+    case 'warning':
+      return [`ok ${n} - ${name}`, ...yamlBlock(check)];
+    case 'skipped':
+      return [`ok ${n} - ${name} # SKIP ${description(check.skipReason ?? 'skipped')}`];
+    case 'known-failure':
+      return [`not ok ${n} - ${name} # TODO known failure (allowed)`, ...yamlBlock(check)];
+    case 'failed':
+      return [`not ok ${n} - ${name}`, ...yamlBlock(check)];
+  }
+}
+
+/** Why the run did not finish, if it did not: the text after "Bail out!". */
+function bailOut(result: RunResult): string | undefined {
+  if (result.fatal) return `${verdictText(result).text}: ${result.fatal.replace(/[\r\n]+/g, ' ')}`;
+  if (result.interrupted) return `${verdictText(result).text} (exit ${result.exitCode})`;
+  if (result.deadlineReached) return 'the run reached its deadline before every check had run';
+  return undefined;
+}
+
+export function renderTap(result: RunResult): string {
+  const checks = result.suites.flatMap((s) => s.checks);
+  const lines = ['TAP version 14', `1..${checks.length}`, `# scim-check ${result.tool.version} → ${result.target.url.replace(/[\r\n]+/g, ' ')}`];
+  checks.forEach((check, i) => lines.push(...testPoint(check, i + 1)));
+  for (const left of result.cleanup.left) lines.push(`# cleanup: ${left.resourceType} ${left.id} was not removed (${left.reason}); to remove it: ${left.howToRemove}`.replace(/[\r\n]+/g, ' '));
+  for (const note of result.notes ?? []) lines.push(`# note: ${note.replace(/[\r\n]+/g, ' ')}`);
+  const c = result.counts;
+  lines.push(`# ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+  const bail = bailOut(result);
+  if (bail !== undefined) lines.push(`Bail out! ${bail}`);
+  return `${lines.join('\n')}\n`;
+}
