@@ -34,10 +34,10 @@ import { checkClientOptions } from './config.js';
 import { createDispatcher } from './dispatcher.js';
 import type { Exchange, RedirectRecord, RetryRecord } from './exchange.js';
 import { hasHeader, mergeHeaders, withoutHeaders } from './headers.js';
-import { createRedactor, type Redactor } from './redact.js';
+import { createRedactor, REDACTED, type Redactor } from './redact.js';
 import { isRedirect, nextHop } from './redirects.js';
 import { rateLimitDecision } from './rate-limit.js';
-import { hasDotSegment, resolveUrl, targetOf, type Target } from './target.js';
+import { hasDotSegment, resolveUrl, shownUrl, targetOf, type Target } from './target.js';
 import type { TransportError } from './transport-errors.js';
 import { createWire, type Wire, type WireResult } from './wire.js';
 
@@ -139,6 +139,11 @@ function settingsOf(options: ClientOptions) {
 }
 
 class TokenFailure extends Error {}
+
+/** A base URL as reports may show it: its query parameters' values masked. */
+export function shownBaseUrl(url: string): string {
+  return shownUrl(url, REDACTED);
+}
 
 /** Resolves true after `ms`, or false as soon as `signal` aborts. */
 function sleep(ms: number, signal: AbortSignal): Promise<boolean> {

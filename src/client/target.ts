@@ -56,3 +56,19 @@ export function resolveUrl(target: Target, requested: string): URL {
   }
   return url;
 }
+
+/** `url` as it may be shown: the values of its query parameters masked (they may be keys). */
+export function shownUrl(url: string, marker: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const masked = query
+    .split('&')
+    .map((part) => {
+      const eq = part.indexOf('=');
+      return eq < 0 || eq === part.length - 1 ? part : `${part.slice(0, eq + 1)}${marker}`;
+    })
+    .join('&');
+  return `${url.slice(0, q + 1)}${masked}`;
+}

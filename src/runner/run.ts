@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createClient, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
+import { createClient, shownBaseUrl, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
 import type { RunningServer, ServerOptions } from '../server/index.js';
 import { toolVersion } from '../common/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
@@ -297,7 +297,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   const startedAt = new Date();
   const t0 = performance.now();
   const embedded = options.url === undefined;
-  const result = baseResult(options.url ?? '', embedded, startedAt);
+  // A key in the base URL's query (`?api_key=K`) is a secret in every report, from the first line on.
+  const result = baseResult(options.url === undefined ? '' : shownBaseUrl(options.url), embedded, startedAt);
   const finish = (): RunResult => {
     result.ms = Math.round(performance.now() - t0);
     // An abort at any point (during the first request, the last check or cleanup) is an interruption, whatever
@@ -326,6 +327,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   let client: ScimClient | undefined;
   let stopInFlight: (() => void) | undefined;
   const registry = new CleanupRegistry();
+  /** The base URL as given (its query kept: the client sends it on every request) and without its query. */
+  const bases = { client: '', scim: '' };
   try {
     if (embedded) {
       const { startServer } = await import('../server/index.js');
@@ -342,9 +345,11 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       }
       result.target.url = server.url;
     }
-    const baseUrl = result.target.url.replace(/\/+$/, '');
+    bases.client = (options.url ?? result.target.url).replace(/\/+$/, '');
+    // Templates ({{$baseUrl}}), endpoints and cleanup's hints go without the query.
+    const baseUrl = (bases.scim = withoutQuery(bases.client));
     const deadline = options.deadlineMs ? Date.now() + options.deadlineMs : undefined;
-    const clientOptions = clientOptionsFor(options, baseUrl, server?.token, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline });
+    const clientOptions = clientOptionsFor(options, bases.client, server?.token, { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline });
     client = createClient(clientOptions);
     // Ctrl-C must not wait for a slow request: closing the client ends whatever is in flight (cleanup has its own).
     const mainClient = client;
@@ -390,7 +395,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   } finally {
     if (stopInFlight) options.signal?.removeEventListener('abort', stopInFlight);
     if (client && registry.size > 0) {
-      result.cleanup = await cleanUpWith(client, registry, result.target.url.replace(/\/+$/, ''), options, server?.token);
+      result.cleanup = await cleanUpWith(client, registry, bases, options, server?.token);
     }
     await client?.close();
     await server?.close();
@@ -411,10 +416,19 @@ function clientOptionsFor(options: RunOptions, baseUrl: string, embeddedToken: s
   return clientOptions;
 }
 
+/** `url` without its query string or fragment, and without a trailing slash. */
+function withoutQuery(url: string): string {
+  const parsed = new URL(url);
+  parsed.search = '';
+  parsed.hash = '';
+  return parsed.href.replace(/\/+$/, '');
+}
+
 /** Cleanup gets a fresh client: the run's one may be past its deadline. */
-async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, baseUrl: string, options: RunOptions, embeddedToken: string | undefined): Promise<CleanupResult> {
+async function cleanUpWith(mainClient: ScimClient, registry: CleanupRegistry, bases: { client: string; scim: string }, options: RunOptions, embeddedToken: string | undefined): Promise<CleanupResult> {
+  const baseUrl = bases.scim;
   if (options.keep) return cleanUp(registry, mainClient, { keep: true, baseUrl });
-  const cleanupOptions = clientOptionsFor(options, baseUrl, embeddedToken, {
+  const cleanupOptions = clientOptionsFor(options, bases.client, embeddedToken, {
     timeoutMs: Math.min(options.timeoutMs ?? DEFAULT_TIMEOUT_MS, 10_000),
     deadline: Date.now() + CLEANUP_BUDGET_MS,
   });
