@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { createRedactor } from '../client/redact.js';
+import { ANYWHERE_SECRET_LENGTH, createRedactor } from '../client/redact.js';
 import { terminalText } from '../common/terminal-text.js';
 import type { LoadedConfig, ResolvedOptions, RunFlags } from '../config/resolve.js';
 import { ConfigError } from '../runner/errors.js';
@@ -83,7 +83,9 @@ function secretsOf(options: RunOptions): string[] {
   if (auth?.kind === 'basic') secrets.push(auth.pass, Buffer.from(`${auth.user}:${auth.pass}`).toString('base64'));
   if (auth?.kind === 'oauth2') secrets.push(auth.clientSecret);
   for (const value of Object.values(options.headers ?? {})) secrets.push(value);
-  return secrets.filter((s) => s.length >= 3);
+  // This pass sees scim-check's own text too (titles, descriptions): a short secret there is an ordinary word. The
+  // client masks short ones wherever they came over the wire (src/client/redact.ts).
+  return secrets.filter((s) => s.length >= ANYWHERE_SECRET_LENGTH);
 }
 
 async function execute(flags: CliFlags): Promise<number> {

@@ -44,7 +44,7 @@ import { createWire, type Wire, type WireResult } from './wire.js';
 export type { Exchange, RecordedRequest, RecordedResponse, RedirectRecord, RetryRecord } from './exchange.js';
 export type { AuthConfig, AuthMode, OAuth2ClientCredentials } from './auth.js';
 export { INVALID_PASSWORD, INVALID_TOKEN } from './auth.js';
-export { REDACTED } from './redact.js';
+export { MIN_SECRET_LENGTH, REDACTED } from './redact.js';
 export { ClientConfigError } from './config.js';
 
 export interface RateLimitOptions {

@@ -2,6 +2,17 @@
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * Secrets at least this long are masked wherever they occur. Shorter ones (`--token test`) are also ordinary
+ * words: they are masked only as a whole token (not inside a longer run of letters and digits), and only in what
+ * came over the wire or went onto it (the client's records), never in scim-check's own text such as check titles,
+ * so "Okta SPEC test" keeps its last word. Credential headers are masked whole by name at any length.
+ */
+export const ANYWHERE_SECRET_LENGTH = 8;
+
+/** Shorter secrets cannot be told apart from text at all: run() refuses them as credentials. */
+export const MIN_SECRET_LENGTH = 3;
+
 /** Headers whose whole value is a credential whatever it contains. */
 const ALWAYS_SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'];
 
@@ -43,9 +54,13 @@ export function createRedactor(secrets: Iterable<string>, secretHeaderNames: Ite
   let pattern: RegExp | undefined;
 
   const rebuild = (): void => {
+    const forms = new Map<string, boolean>();
+    for (const secret of known) for (const form of spellings(secret)) forms.set(form, (forms.get(form) ?? false) || secret.length >= ANYWHERE_SECRET_LENGTH);
     // Longest first, so a secret containing another secret is replaced whole.
-    const forms = [...new Set([...known].flatMap(spellings))].sort((a, b) => b.length - a.length);
-    pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+    const alternatives = [...forms.entries()]
+      .sort(([a], [b]) => b.length - a.length)
+      .map(([form, anywhere]) => (anywhere ? escapeRegExp(form) : `(?<![A-Za-z0-9])${escapeRegExp(form)}(?![A-Za-z0-9])`));
+    pattern = alternatives.length > 0 ? new RegExp(alternatives.join('|'), 'g') : undefined;
   };
 
   const addSecret = (secret: string): void => {

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { createClient, shownBaseUrl, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
+import { createClient, MIN_SECRET_LENGTH, shownBaseUrl, type AuthConfig, type ClientOptions, type ScimClient } from '../client/index.js';
 import type { RunningServer, ServerOptions } from '../server/index.js';
 import { toolVersion } from '../common/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
@@ -156,11 +156,27 @@ function validateOptions(o: RunOptions): void {
     }
   }
   if (o.token !== undefined && o.basic !== undefined) throw new ConfigError('give either --token or --basic, not both');
+  for (const [what, secret] of credentialSecrets(o)) {
+    if (secret.length < MIN_SECRET_LENGTH) {
+      throw new ConfigError(`the ${what} is ${secret.length} character${secret.length === 1 ? '' : 's'} long: too short to keep out of reports (at least ${MIN_SECRET_LENGTH})`);
+    }
+  }
   if (o.oktaApp !== undefined && o.oktaApp !== 'oin' && o.oktaApp !== 'aiw') throw new ConfigError(`--okta-app must be oin or aiw (got ${String(o.oktaApp)})`);
   if (o.idp !== undefined && !(IDPS as readonly string[]).includes(o.idp)) throw new ConfigError(`--idp must be ${IDPS.join(' or ')} (got ${String(o.idp)})`);
   if (o.entraFlag !== undefined && !(ENTRA_FLAGS as readonly string[]).includes(o.entraFlag)) throw new ConfigError(`--entra-flag must be on, off or both (got ${String(o.entraFlag)})`);
   if (o.prefix !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(o.prefix)) throw new ConfigError('--prefix may hold only letters, digits, ".", "_" and "-" (1 to 40)');
   if (o.userDomain !== undefined && !/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/.test(o.userDomain)) throw new ConfigError(`--user-domain is not a domain name: ${o.userDomain}`);
+}
+
+/** The credentials given, by name, that must be redacted from every output. */
+function credentialSecrets(o: RunOptions): [string, string][] {
+  const out: [string, string][] = [];
+  if (o.token !== undefined) out.push(['token', o.token]);
+  if (o.basic) out.push(['Basic password', o.basic.pass]);
+  if (o.auth?.kind === 'bearer') out.push(['token', o.auth.token]);
+  if (o.auth?.kind === 'basic') out.push(['Basic password', o.auth.pass]);
+  if (o.auth?.kind === 'oauth2') out.push(['OAuth client secret', o.auth.clientSecret]);
+  return out;
 }
 
 /**
