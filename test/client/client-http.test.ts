@@ -149,6 +149,8 @@ describe('redaction at capture time', () => {
         {
           'x-echo': `${request.headers.authorization} ${request.headers['x-tenant-key']}`,
           'set-cookie': `sid=${request.headers.authorization}`,
+          // A header named after a secret: names are redacted too.
+          [`x-${request.headers['x-tenant-key']}`]: 'seen',
         },
       );
     use({ 'POST /Users': echo, [`PUT /Users/${encodeURIComponent('Pa55-w0rd!')}`]: echo });
@@ -167,6 +169,7 @@ describe('redaction at capture time', () => {
       expect(text).toContain(REDACTED);
       expect(ex.request.headers['X-Tenant-Key']).toBe(REDACTED);
       expect(ex.response?.headers['set-cookie']).toBe(REDACTED);
+      expect(ex.response?.headers[`x-${REDACTED}`]).toBe('seen');
     }
     expect(exchanges[0]?.response?.json).toMatchObject({ echo: `Bearer ${REDACTED}`, extra: REDACTED });
     expect(bearer.redact(`token ${TOKEN} and ${EXTRA}`)).toBe(`token ${REDACTED} and ${REDACTED}`);
