@@ -63,7 +63,7 @@ describe('burst steps: the same request sent several times at once', () => {
       const url = `http://127.0.0.1:${(barrier.address() as AddressInfo).port}/scim/v2`;
       const file = suiteFile([check('barrier', [{ request: { method: 'GET', path: '/Widgets' }, burst: { count: expected }, autoValidate: false, expect: [{ burst: { '200': 'all' } }] }])]);
       // Sent one after another, the first would wait for the others until the timeout and fail.
-      const result = await run({ url, token: 't', suites: [file], timeoutMs: 5_000 });
+      const result = await run({ url, token: 'tok', suites: [file], timeoutMs: 5_000 });
       const [c] = checks(result);
       expect(c!.failures).toEqual([]);
       expect(c!.status).toBe('passed');

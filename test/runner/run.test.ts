@@ -155,11 +155,11 @@ describe('failures, dependencies and exit codes', () => {
   });
 
   it('exit code 2 for configuration errors', async () => {
-    expect(await run({ url: 'ftp://x', token: 't' })).toMatchObject({ exitCode: 2, fatal: '--url must be http:// or https:// (got ftp:)' });
-    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 't', suites: ['nope'] })).toMatchObject({ exitCode: 2, fatal: expect.stringContaining('unknown suite "nope"') });
+    expect(await run({ url: 'ftp://x', token: 'tok' })).toMatchObject({ exitCode: 2, fatal: '--url must be http:// or https:// (got ftp:)' });
+    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 'tok', suites: ['nope'] })).toMatchObject({ exitCode: 2, fatal: expect.stringContaining('unknown suite "nope"') });
     expect(await run({ url: 'http://127.0.0.1:9/scim' })).toMatchObject({ exitCode: 2, fatal: expect.stringContaining('no credentials') });
-    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 't', only: ['okta-spec/nope'] })).toMatchObject({ exitCode: 2, fatal: expect.stringContaining('--only: no check "okta-spec/nope"') });
-    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 't', timeoutMs: -5 })).toMatchObject({ exitCode: 2 });
+    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 'tok', only: ['okta-spec/nope'] })).toMatchObject({ exitCode: 2, fatal: expect.stringContaining('--only: no check "okta-spec/nope"') });
+    expect(await run({ url: 'http://127.0.0.1:9/scim', token: 'tok', timeoutMs: -5 })).toMatchObject({ exitCode: 2 });
   });
 });
 
