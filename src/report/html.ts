@@ -7,6 +7,7 @@ import { html, trusted, type SafeHtml } from './html/markup.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
 import { OIN_PASSING, OIN_SUITE_ID, oinSteps, verdictText } from './failure-text.js';
+import { consequenceText, ENTRA_SUITE_ID, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
 const COUNT_KEYS: { key: keyof RunResult['counts']; status: CheckStatus }[] = [
   { key: 'passed', status: 'passed' },
@@ -81,6 +82,27 @@ function oinSection(result: RunResult): SafeHtml {
   return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+const FLOW_BADGE: Record<FlowVerdict, { status: CheckStatus; text: string }> = {
+  works: { status: 'passed', text: 'works' },
+  fails: { status: 'failed', text: 'would fail' },
+  untested: { status: 'skipped', text: 'not tested' },
+};
+
+/** Entra's flows in Entra's order with their verdict, consequence and Microsoft source (only when entra ran). */
+function entraSection(result: RunResult): SafeHtml | null {
+  const readiness = entraReadiness(result);
+  if (!readiness) return null;
+  const suiteIndex = result.suites.findIndex((s) => s.id === ENTRA_SUITE_ID);
+  const checks = result.suites[suiteIndex]!.checks;
+  const link = (check: CheckResult): SafeHtml => html`<a href="#${checkAnchor(suiteIndex, checks.indexOf(check))}">${check.id}</a>`;
+  const rows = readiness.flows.map((f) => {
+    const badge = FLOW_BADGE[f.verdict];
+    const effect = f.verdict === 'fails' ? html`<strong>${consequenceText(f)}</strong><br>failing: ${f.failing.map((c, i) => html`${i ? ', ' : ''}${link(c)}`)}` : html`<span class="muted">${f.flow.consequence}</span>`;
+    return html`<tr class="entra-flow" data-verdict="${f.verdict}"><td>${f.flow.title}</td><td><span class="badge badge-${badge.status}">${badge.text}</span></td><td>${effect}</td><td class="muted">${f.flow.source}</td></tr>`;
+  });
+  return html`<h2 id="entra">Entra readiness</h2><p class="oin-verdict ${readiness.ready ? 'ready' : 'not-ready'}">${readinessSummary(readiness)}.</p><table class="oin entra"><thead><tr><th>Entra flow</th><th>Result</th><th>If it fails in Entra</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function latencySection(result: RunResult): SafeHtml {
   const rows = operationLatencies(result);
   const heading = html`<h2>Latency by operation</h2>`;
@@ -131,6 +153,7 @@ export function renderHtml(result: RunResult): string {
 ${headerSection(result)}
 ${suitesSection(result)}
 ${oinSection(result)}
+${entraSection(result)}
 ${latencySection(result)}
 ${checksSection(result)}
 ${cleanupSection(result)}

@@ -5,6 +5,7 @@
  */
 import type { RunResult } from '../runner/results.js';
 import { redactedExchange } from './failure-text.js';
+import { consequenceText, entraReadiness, readinessSummary } from './entra-readiness.js';
 
 /** The result as JSON, exchanges included (their credential headers masked once more). */
 export function renderJson(result: RunResult): string {
@@ -15,5 +16,25 @@ export function renderJson(result: RunResult): string {
       checks: suite.checks.map((check) => ({ ...check, exchanges: check.exchanges.map(redactedExchange) })),
     })),
   };
-  return `${JSON.stringify(safe, null, 2)}\n`;
+  const entra = entraReadiness(result);
+  const report = entra ? { ...safe, entraReadiness: entraJson(entra) } : safe;
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/** Entra readiness as data: each flow's verdict, consequence, source and checks (src/report/entra-readiness.ts). */
+function entraJson(readiness: NonNullable<ReturnType<typeof entraReadiness>>): unknown {
+  return {
+    ready: readiness.ready,
+    summary: readinessSummary(readiness),
+    shapes: readiness.shapes,
+    flows: readiness.flows.map((f) => ({
+      id: f.flow.id,
+      title: f.flow.title,
+      verdict: f.verdict,
+      consequence: f.verdict === 'fails' ? consequenceText(f) : f.flow.consequence,
+      source: f.flow.source,
+      checks: f.checks.map((c) => c.id),
+      failing: f.failing.map((c) => c.id),
+    })),
+  };
 }

@@ -4,11 +4,13 @@
  * classnames on dots show scim-check › suite › check). Mapping: failed → <failure> whose body holds expected vs
  * actual and the redacted exchange; skipped → <skipped>; known-failure → <skipped> (like an expected failure);
  * warning → a passing case with the details in <system-out>. Run-level problems (fatal error, interruption,
- * deadline, resources cleanup left behind) become a "run" case in a "scim-check" suite.
+ * deadline, resources cleanup left behind) become a "run" case in a "scim-check" suite. Entra readiness (when the
+ * entra suite ran) is an "entra-readiness" suite with one case per Entra flow.
  */
 import type { CheckResult, RunResult, SuiteResult } from '../runner/results.js';
 import { failureSummary, plural, redactedExchange, valueText } from './failure-text.js';
 import { NO_PAINT, renderExchange } from './pretty.js';
+import { consequenceText, entraReadiness } from './entra-readiness.js';
 
 /** Characters of each body shown in a failure; CI UIs choke on megabyte-sized failure texts. */
 const BODY_CHARS = 4000;
@@ -112,6 +114,25 @@ function countsOf(suite: SuiteResult): SuiteCounts {
   };
 }
 
+/**
+ * Entra readiness as its own <testsuite name="entra-readiness">: one case per Entra flow (classname
+ * "scim-check.entra-readiness"), a flow that would fail is a <failure> saying what it does in Entra, one not tested
+ * is <skipped>. Undefined when the run did not include the entra suite.
+ */
+function entraReadinessCases(result: RunResult): { cases: string[]; counts: SuiteCounts } | undefined {
+  const readiness = entraReadiness(result);
+  if (!readiness) return undefined;
+  const cases = readiness.flows.map((f) => {
+    const open = `    <testcase${attrs({ name: `${f.flow.id}: ${f.flow.title}`, classname: 'scim-check.entra-readiness', time: seconds(0) })}`;
+    if (f.verdict === 'works') return `${open}/>`;
+    if (f.verdict === 'untested') return `${open}>\n      <skipped${attrs({ message: 'not tested: its checks did not all run' })}/>\n    </testcase>`;
+    const body = [`Would fail in Entra: ${consequenceText(f)}`, `Failing checks: ${f.failing.map((c) => c.id).join(', ')}`, `Source: ${f.flow.source}`].join('\n');
+    return `${open}>\n      <failure${attrs({ message: consequenceText(f), type: 'entra-readiness' })}>${cdata(body)}</failure>\n    </testcase>`;
+  });
+  const count = (verdict: string): number => readiness.flows.filter((f) => f.verdict === verdict).length;
+  return { cases, counts: { tests: cases.length, failures: count('fails'), errors: 0, skipped: count('untested'), ms: 0 } };
+}
+
 /** The "run" case for problems that belong to no check; undefined when there are none. */
 function runCase(result: RunResult): { xml: string; counts: SuiteCounts } | undefined {
   const errors = [
@@ -138,6 +159,11 @@ export function renderJunit(result: RunResult): string {
   const timestamp = result.startedAt.replace(/(\.\d+)?Z$/, '');
   const suites = result.suites.map((suite, i) => suiteXml(i, suite.id, timestamp, countsOf(suite), suite.checks.map(testcase)));
   const totals = result.suites.map(countsOf);
+  const entra = entraReadinessCases(result);
+  if (entra) {
+    suites.push(suiteXml(suites.length, 'entra-readiness', timestamp, entra.counts, entra.cases));
+    totals.push(entra.counts);
+  }
   const run = runCase(result);
   if (run) {
     suites.push(suiteXml(suites.length, 'scim-check', timestamp, run.counts, [run.xml]));

@@ -6,6 +6,7 @@
  */
 import type { CheckResult, CheckStatus, RunResult, SuiteResult } from '../runner/results.js';
 import { failureSummary, OIN_PASSING, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
+import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
 const MAX_LISTED = 40;
 const VALUE_CHARS = 120;
@@ -85,6 +86,20 @@ function oinSection(result: RunResult): string[] {
   return lines;
 }
 
+const FLOW_LABEL: Record<FlowVerdict, string> = { works: '✅ works', fails: '❌ would fail', untested: '⏭️ not tested' };
+
+/** Entra's flows with their verdict, and what each failing one does in Entra (only when the run included entra). */
+function entraSection(result: RunResult): string[] {
+  const readiness = entraReadiness(result);
+  if (!readiness) return [];
+  const lines = ['', '### Entra readiness', '', `${readiness.ready ? '✅' : '❌'} ${mdText(readinessSummary(readiness))}.`, '', '| Entra flow | Result | If it fails in Entra | Source |', '| --- | --- | --- | --- |'];
+  for (const f of readiness.flows) {
+    const effect = f.verdict === 'fails' ? `${mdText(consequenceText(f))} (${f.failing.map((c) => mdCode(c.id)).join(', ')})` : mdText(f.flow.consequence);
+    lines.push(`| ${mdText(f.flow.title)} | ${FLOW_LABEL[f.verdict]} | ${effect} | ${mdText(f.flow.source)} |`);
+  }
+  return lines;
+}
+
 function checkItems(checks: readonly CheckResult[], detail: (c: CheckResult) => string): string[] {
   const shown = checks.slice(0, MAX_LISTED).map((c) => `- ${ICON[c.status]} ${mdCode(c.id)} ${mdText(c.title)}${detail(c)}`);
   if (checks.length > MAX_LISTED) shown.push(`- … and ${checks.length - MAX_LISTED} more (see the json or junit report)`);
@@ -118,6 +133,7 @@ export function renderMarkdown(result: RunResult): string {
     ...header(result),
     ...suiteTable(result.suites),
     ...oinSection(result),
+    ...entraSection(result),
     ...listSection('Failures', checks.filter((c) => c.status === 'failed'), firstFailure),
     ...listSection('Warnings', checks.filter((c) => c.status === 'warning'), firstFailure),
     ...listSection('Known failures', checks.filter((c) => c.status === 'known-failure'), firstFailure),

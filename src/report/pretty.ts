@@ -3,6 +3,7 @@ import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
 import { terminalText } from '../common/terminal-text.js';
 import { toolVersion } from '../common/version.js';
 import { OIN_PASSING, oinSteps } from './failure-text.js';
+import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
 /** Colouring functions; identity when colour is off (the CLI builds them from chalk only on a colour terminal). */
 export interface Paint {
@@ -193,6 +194,28 @@ function renderOinReadiness(result: RunResult, paint: Paint): string[] {
   return [`${paint.bold('OIN readiness')}  ${verdict}`, `  ${marks}`, ''];
 }
 
+const FLOW_SYMBOL: Record<FlowVerdict, string> = { works: '✓', fails: '✗', untested: '–' };
+
+/**
+ * Entra's provisioning flows in Entra's order, each marked; a failing flow says what it does in Entra and where
+ * Microsoft says so. Nothing when the run did not include the entra suite.
+ */
+function renderEntraReadiness(result: RunResult, paint: Paint): string[] {
+  const readiness = entraReadiness(result);
+  if (!readiness) return [];
+  const colour = { works: paint.pass, fails: paint.fail, untested: paint.skip };
+  const lines = [`${paint.bold('Entra readiness')}  ${(readiness.ready ? paint.pass : readiness.flows.some((f) => f.verdict === 'fails') ? paint.fail : paint.warn)(readinessSummary(readiness))}`];
+  // The flows as marks, four to a line so the list stays readable in an 80-column terminal.
+  for (let i = 0; i < readiness.flows.length; i += 4) {
+    lines.push(`  ${readiness.flows.slice(i, i + 4).map((f) => `${colour[f.verdict](FLOW_SYMBOL[f.verdict])} ${f.flow.title}`).join('  ')}`);
+  }
+  for (const f of readiness.flows.filter((x) => x.verdict === 'fails')) {
+    lines.push(`  ${paint.fail('✗')} ${f.flow.title}: ${consequenceText(f)}`);
+    lines.push(paint.dim(`      failing: ${f.failing.map((c) => c.id).join(', ')}; source: ${f.flow.source}`));
+  }
+  return [...lines, ''];
+}
+
 /** The last line of every pretty report, exactly "N passed, N failed, N skipped". */
 export function summaryLine(result: RunResult): string {
   const c = result.counts;
@@ -204,6 +227,7 @@ function renderTail(unsafe: RunResult, paint: Paint): string[] {
   const result = terminalSafe({ ...unsafe, suites: [] as RunResult['suites'] });
   const out: string[] = [''];
   out.push(...renderOinReadiness(unsafe, paint));
+  out.push(...renderEntraReadiness(unsafe, paint));
   const cleanup = renderCleanup(result, paint);
   if (cleanup.length) out.push(...cleanup, '');
   for (const note of result.notes ?? []) out.push(paint.dim(`Note: ${note}`));

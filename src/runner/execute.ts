@@ -380,5 +380,6 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
   };
   const notes = [...rec.notes, ...(failed && check.impact ? [check.impact] : [])];
   if (notes.length) result.notes = notes;
+  if (check.entraFlag) result.entraFlag = check.entraFlag;
   return result;
 }

@@ -1,5 +1,5 @@
 import type { Exchange } from '../client/exchange.js';
-import type { Level } from './suite-format.js';
+import type { EntraFlag, Level } from './suite-format.js';
 
 /** The structured result of a run: what every reporter renders and what the programmatic API returns. */
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'warning' | 'known-failure';
@@ -30,6 +30,8 @@ export interface CheckResult {
   exchanges: Exchange[];
   /** Informational notes (e.g. "advertised false but works"). */
   notes?: string[];
+  /** The Entra feature-flag shape the check sends ("on": aadOptscim062020, "off": without it); absent: common to both. */
+  entraFlag?: EntraFlag;
 }
 
 export interface SuiteResult {

@@ -252,6 +252,7 @@ function skipped(planned: PlannedCheck, reason: string, options: RunOptions): Ch
     skipReason: reason,
     failures: [],
     exchanges: [],
+    ...(check.entraFlag ? { entraFlag: check.entraFlag } : {}),
   };
 }
 
