@@ -4,10 +4,12 @@
  * carries its failures in the YAML block), failed → `not ok` with a YAML block (level, source, each failed
  * assertion's expected/actual, the request that showed it), skipped → `ok … # SKIP reason`, known failure →
  * `not ok … # TODO known failure`. A run that did not finish (fatal error, interruption, deadline) ends with
- * `Bail out!` and the reason, so no consumer reads it as passed; cleanup problems and notes are `#` comments.
+ * `Bail out!` and the reason, so no consumer reads it as passed; cleanup problems and notes are `#` comments, and
+ * so is Entra readiness (one comment per Entra flow) when the run included the entra suite.
  */
 import type { CheckResult, RunResult } from '../runner/results.js';
 import { failureSummary, redactedExchange, valueText, verdictText } from './failure-text.js';
+import { consequenceText, entraReadiness, readinessSummary } from './entra-readiness.js';
 
 /** Characters of a value in the YAML block. */
 const VALUE_CHARS = 500;
@@ -69,12 +71,27 @@ function bailOut(result: RunResult): string | undefined {
   return undefined;
 }
 
+const FLOW_WORD = { works: 'works', fails: 'WOULD FAIL', untested: 'not tested' } as const;
+
+/** Entra readiness as diagnostics: the verdict, then each flow; a failing one with its consequence and source. */
+function entraComments(result: RunResult): string[] {
+  const readiness = entraReadiness(result);
+  if (!readiness) return [];
+  const lines = [`# Entra readiness: ${readinessSummary(readiness)}`];
+  for (const f of readiness.flows) {
+    const detail = f.verdict === 'fails' ? `: ${consequenceText(f)}; failing: ${f.failing.map((c) => c.id).join(', ')}; source: ${f.flow.source}` : '';
+    lines.push(`# Entra readiness: ${f.flow.title} ${FLOW_WORD[f.verdict]}${detail}`);
+  }
+  return lines;
+}
+
 export function renderTap(result: RunResult): string {
   const checks = result.suites.flatMap((s) => s.checks);
   const lines = ['TAP version 14', `1..${checks.length}`, `# scim-check ${result.tool.version} → ${result.target.url.replace(/[\r\n]+/g, ' ')}`];
   checks.forEach((check, i) => lines.push(...testPoint(check, i + 1)));
   for (const left of result.cleanup.left) lines.push(`# cleanup: ${left.resourceType} ${left.id} was not removed (${left.reason}); to remove it: ${left.howToRemove}`.replace(/[\r\n]+/g, ' '));
   for (const note of result.notes ?? []) lines.push(`# note: ${note.replace(/[\r\n]+/g, ' ')}`);
+  lines.push(...entraComments(result));
   const c = result.counts;
   lines.push(`# ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
   const bail = bailOut(result);

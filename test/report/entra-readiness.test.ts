@@ -7,6 +7,7 @@ import { renderMarkdown } from '../../src/report/markdown.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderJunit } from '../../src/report/junit.js';
+import { renderTap } from '../../src/report/tap.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
 import { parseJunit } from './junit-rules.js';
 import { resultSchemaErrors } from './result-schema.js';
@@ -49,6 +50,7 @@ describe('Entra readiness of a run', () => {
     expect(renderHtml(okta)).not.toContain('id="entra"');
     expect(JSON.parse(renderJson(okta))).not.toHaveProperty('entraReadiness');
     expect(renderJunit(okta)).not.toContain('entra-readiness');
+    expect(renderTap(okta)).not.toContain('Entra readiness');
   });
 
   it('on the reference server every flow works', () => {
@@ -81,7 +83,7 @@ describe('Entra readiness of a run', () => {
     expect(markdown).toContain('(only the shapes with the aadOptscim062020 flag were sent)');
   });
 
-  it('every reporter carries it: html section, json data (schema-valid), a junit suite with one case per flow', () => {
+  it('every reporter carries it: html section, json data (schema-valid), a junit suite with one case per flow, tap comments', () => {
     const html = renderHtml(restoreBroken);
     expect(html).toContain('<h2 id="entra">Entra readiness</h2>');
     expect(html).toMatch(/<tr class="entra-flow" data-verdict="fails"><td>Restore users<\/td>/);
@@ -95,5 +97,9 @@ describe('Entra readiness of a run', () => {
     expect(readinessSuite.attrs.failures).toBe('1');
     const failed = readinessSuite.children.find((c) => c.children.some((x) => x.name === 'failure'))!;
     expect(failed.attrs.name).toBe('restore-users: Restore users');
+    const tap = renderTap(restoreBroken).split('\n');
+    expect(tap).toContain('# Entra readiness: 1 of 12 Entra provisioning flows would fail');
+    expect(tap.find((l) => l.startsWith('# Entra readiness: Restore users'))).toMatch(/WOULD FAIL: re-assigned users stay disabled .*; failing: entra\/restore-string-true, entra\/restore-boolean; source: Microsoft/);
+    expect(tap.filter((l) => /^(not )?ok /.test(l))).toHaveLength(restoreBroken.suites.flatMap((s) => s.checks).length);
   });
 });
