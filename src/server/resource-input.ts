@@ -17,7 +17,7 @@ const invalidSyntax = (detail: string): ScimError => new ScimError(400, detail, 
  * Returns the writable attributes of `body` in canonical form (core attributes at the top level, extension
  * attributes under their schema URN), without `schemas`, `id`, `meta` or other read-only attributes.
  */
-export function readResource(body: unknown, model: ResourceModel): ScimResource {
+export function readResource(body: unknown, model: ResourceModel, maxValues = Infinity): ScimResource {
   if (!isPlainObject(body)) throw invalidSyntax('The request body must be a JSON object.');
   checkSchemas(body['schemas'], model);
   const out: ScimResource = {};
@@ -28,13 +28,13 @@ export function readResource(body: unknown, model: ResourceModel): ScimResource 
     const extension = key.toLowerCase().startsWith('urn:') ? findSchema(model, key) : undefined;
     if (extension && extension !== model.core) {
       if (!isPlainObject(value)) throw invalidValue(`${quoted(key)} must be an object holding the extension's attributes.`);
-      const attrs = readAttributes(value, extension.attributes, `${extension.id}:`);
+      const attrs = readAttributes(value, extension.attributes, `${extension.id}:`, maxValues);
       if (Object.keys(attrs).length > 0) out[extension.id] = attrs;
       continue;
     }
     const def = findAttr(commonAttributes, key) ?? findAttr(model.core.attributes, key);
     if (!def) throw invalidSyntax(`Unknown attribute ${quoted(key)} for ${model.resourceType.name} resources (see /Schemas).`);
-    const read = readAttribute(def, value, def.name);
+    const read = readAttribute(def, value, def.name, maxValues);
     if (read !== undefined) out[def.name] = read;
   }
   checkRequired(out, model);
@@ -60,22 +60,25 @@ function checkSchemas(schemas: unknown, model: ResourceModel): void {
   }
 }
 
-function readAttributes(source: Record<string, unknown>, defs: readonly AttributeDef[], prefix: string): Record<string, unknown> {
+function readAttributes(source: Record<string, unknown>, defs: readonly AttributeDef[], prefix: string, maxValues: number): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {
     const value = source[key];
     if (value === null) continue;
     const def = findAttr(defs, key);
     if (!def) throw invalidSyntax(`Unknown attribute ${quoted(prefix + key)}.`);
-    const read = readAttribute(def, value, `${prefix}${def.name}`);
+    const read = readAttribute(def, value, `${prefix}${def.name}`, maxValues);
     if (read !== undefined) out[def.name] = read;
   }
   return out;
 }
 
 /** One attribute value, checked against its definition; undefined when it is dropped or unassigned. */
-function readAttribute(def: AttributeDef, raw: unknown, where: string): unknown {
+function readAttribute(def: AttributeDef, raw: unknown, where: string, maxValues: number): unknown {
   if (def.mutability === 'readOnly') return undefined;
+  if (def.multiValued && Array.isArray(raw) && raw.length > maxValues) {
+    throw invalidValue(`${where}: at most ${maxValues} values (this server's limit), got ${raw.length}.`);
+  }
   let value: unknown;
   try {
     // The same value rules as PATCH (types, canonical sub-attribute names, the identity providers' variants).

@@ -14,6 +14,7 @@ import type { ScimResource } from '../core/schema/types.js';
 import { PATCH_OP_SCHEMA } from '../core/schema/urns.js';
 import type { ServerContext } from './context.js';
 import { header, queryParams, type ScimRequest, type ScimResponse } from './exchange.js';
+import { SERVER_LIMITS } from './limits.js';
 import { patchedAttributes, readResource } from './resource-input.js';
 import { quoted } from './respond.js';
 import type { ResourceEndpoint } from './route.js';
@@ -194,6 +195,9 @@ export function getResource(ctx: ServerContext, endpoint: ResourceEndpoint, id: 
   return resourceResponse(ctx, 200, endpoint, entry, queryProjection(ctx.models[endpoint], req));
 }
 
+/** The most values a multi-valued attribute may hold; group members live in an index and are not limited. */
+const valuesLimit = (endpoint: ResourceEndpoint): number | undefined => (endpoint === 'Users' ? SERVER_LIMITS.valuesPerAttribute : undefined);
+
 export function createResource(ctx: ServerContext, endpoint: ResourceEndpoint, req: ScimRequest): ScimResponse {
   const entry = insertResource(ctx, endpoint, requireBody(req), randomUUID());
   return resourceResponse(ctx, 201, endpoint, entry, queryProjection(ctx.models[endpoint], req));
@@ -201,7 +205,7 @@ export function createResource(ctx: ServerContext, endpoint: ResourceEndpoint, r
 
 /** Validates a resource body and stores it under `id` (POST, and seeding with fixed ids). */
 export function insertResource(ctx: ServerContext, endpoint: ResourceEndpoint, body: unknown, id: string): Entry {
-  const attrs = readResource(body, ctx.models[endpoint]);
+  const attrs = readResource(body, ctx.models[endpoint], valuesLimit(endpoint));
   checkUnique(ctx, endpoint, attrs);
   if (ctx.store.member(id)) throw new ScimError(409, `A resource with id ${quoted(id)} already exists.`, 'uniqueness');
   let members: [string, MemberType][] = [];
@@ -219,7 +223,7 @@ export function replaceResource(ctx: ServerContext, endpoint: ResourceEndpoint, 
   const model = ctx.models[endpoint];
   const entry = findEntry(ctx, endpoint, id);
   checkIfMatch(req, entry);
-  const attrs = readResource(requireBody(req), model);
+  const attrs = readResource(requireBody(req), model, valuesLimit(endpoint));
   // RFC 7644 §3.5.1: an immutable value already set must be matched; one the body leaves out is kept.
   enforceImmutable(model, entry.resource, attrs, true);
   checkUnique(ctx, endpoint, attrs, entry);
@@ -249,14 +253,14 @@ export function patchResource(ctx: ServerContext, endpoint: ResourceEndpoint, id
   checkIfMatch(req, entry);
   const operations = patchOperations(requireBody(req));
   if (endpoint === 'Users') {
-    const result = applyPatch(entry.resource, operations, model);
+    const result = applyPatch(entry.resource, operations, model, { maxValues: SERVER_LIMITS.valuesPerAttribute, maxValuesPerRequest: SERVER_LIMITS.valuesPerPatch });
     if (result.changed) {
       const attrs = patchedAttributes(result.resource, model);
       checkUnique(ctx, endpoint, attrs, entry);
       ctx.store.updateUser(entry, stamp(ctx, endpoint, id, attrs, entry.resource), false);
     }
   } else {
-    patchGroup(ctx, entry as GroupEntry, normalizeOperations(operations, model));
+    patchGroup(ctx, entry as GroupEntry, normalizeOperations(operations, model, SERVER_LIMITS.valuesPerPatch));
   }
   const params = queryParams(req);
   const asked = params.has('attributes') || params.has('excludedattributes');

@@ -141,7 +141,7 @@ describe('request shape', () => {
     const op = { op: 'remove', path: 'members[value eq "m1"]' };
     const err = errorOf(Array.from({ length: PATCH_LIMITS.maxOperations + 1 }, () => op), groups, aGroup());
     expect(err.scimType).toBe('invalidSyntax');
-    expect(err.message).toMatch(/at most 10000 operations/);
+    expect(err.message).toMatch(/at most 2000 operations/);
   });
 
   it('says which operation failed', () => {

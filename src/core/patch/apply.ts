@@ -10,10 +10,11 @@ import { type ResourceModel, findAttr } from '../schema/resolve.js';
 import type { AttributeDef, ScimResource } from '../schema/types.js';
 import { jsonEqual } from './equal.js';
 import { enforceImmutable, hasImmutable } from './immutable.js';
-import { ElementIndex, addElements, assertRemovable, assertWritable, enforceSinglePrimary, mergeComplex, own } from './multi-valued.js';
-import { inOperation } from './normalize.js';
+import { assertRemovable, assertWritable, differences, mergeComplex, own } from './multi-valued.js';
+import { PATCH_LIMITS, inOperation } from './normalize.js';
 import type { NormalizedOperation, PatchOptions, PatchResult, PatchTarget } from './types.js';
 import { type ComplexValue, compact, excerpt, isPlainObject, simpleValue } from './values.js';
+import { WorkingList, equalityKey } from './working-list.js';
 
 type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 type Holder = Record<string, unknown>;
@@ -27,7 +28,10 @@ class Draft {
   /** Objects and arrays that belong to the draft (copies), as opposed to ones still shared with the input. */
   private readonly owned = new Set<unknown>();
 
-  constructor(source: ScimResource) {
+  constructor(
+    source: ScimResource,
+    private readonly maxValues = Infinity,
+  ) {
     this.resource = { ...source };
   }
 
@@ -50,6 +54,48 @@ class Draft {
     this.owned.add(copy);
     holder[name] = copy;
   }
+
+  /** Working lists of the multi-valued attributes operations reached, per holder object and attribute name. */
+  private readonly lists = new Map<Holder, Map<string, WorkingList>>();
+  /** Elements reached through value filters and sub-attribute paths so far (see PATCH_LIMITS.maxValuesReached). */
+  private reached = 0;
+
+  /** Counts `count` more elements reached on `def`; past the limit the request is refused (400 tooMany). */
+  reach(def: AttributeDef, count: number): void {
+    this.reached += count;
+    if (this.reached <= PATCH_LIMITS.maxValuesReached) return;
+    throw badRequest(
+      `this PATCH reaches more than ${PATCH_LIMITS.maxValuesReached} values through value filters and sub-attribute paths ` +
+        `(this server's limit; "${def.name}" was being worked on): send it in smaller parts`,
+      'tooMany',
+    );
+  }
+
+  /** The working list of a multi-valued attribute, kept across operations (its value made the draft's own first). */
+  list(holder: Holder, def: AttributeDef): WorkingList {
+    let byName = this.lists.get(holder);
+    if (!byName) this.lists.set(holder, (byName = new Map()));
+    const current = own(holder, def.name);
+    const cached = byName.get(def.name);
+    if (cached && (cached.items === current || (current === undefined && cached.items.length === 0))) return cached;
+    this.claim(holder, def.name);
+    const value = own(holder, def.name);
+    const items = Array.isArray(value) ? value : value === undefined ? [] : [value];
+    const work = new WorkingList(def, items);
+    byName.set(def.name, work);
+    return work;
+  }
+
+  /** Stores a working list's elements, unassigning the attribute when none are left (RFC 7644 §3.5.2.2). */
+  store(holder: Holder, work: WorkingList): void {
+    // Only growth is refused: a resource stored with more values (before the limit) can still be trimmed.
+    if (work.items.length > this.maxValues && work.items.length > work.initialLength) {
+      throw badRequest(`"${work.def.name}" may hold at most ${this.maxValues} values (this server's limit), this PATCH would leave ${work.items.length}`, 'invalidValue');
+    }
+    this.owned.add(work.items);
+    if (work.items.length > 0) holder[work.def.name] = work.items;
+    else if (own(holder, work.def.name) !== undefined) unassign(holder, work.def);
+  }
 }
 
 export function applyOperations(
@@ -58,7 +104,7 @@ export function applyOperations(
   model: ResourceModel,
   options: PatchOptions = {},
 ): PatchResult {
-  const draft = new Draft(resource);
+  const draft = new Draft(resource, options.maxValues);
   for (const op of operations) inOperation(op.index, () => applyOne(draft, op, options));
   const out = draft.resource;
   // Whatever path the operations took (a whole list replaced, an element replaced through a filter), an
@@ -80,21 +126,15 @@ function applyOne(draft: Draft, op: NormalizedOperation, options: PatchOptions):
     return;
   }
   const holder = draft.holder(target.container);
+  if (target.def.multiValued) {
+    if (target.filter) applyFiltered(draft, holder, target, target.filter, op, options);
+    else if (target.sub) applyToSubOfEach(draft, holder, target.def, target.sub, op);
+    else applyToList(draft, holder, target.def, op);
+    return;
+  }
   draft.claim(holder, target.def.name);
-  if (target.filter) applyFiltered(holder, target, target.filter, op, options);
-  else if (target.sub) applyToSub(holder, target, target.sub, op);
+  if (target.sub) applyToSub(holder, target.def, target.sub, op);
   else applyToWhole(holder, target.def, op);
-}
-
-const listOf = (holder: Holder, def: AttributeDef): unknown[] => {
-  const current = own(holder, def.name);
-  return Array.isArray(current) ? current : current === undefined ? [] : [current];
-};
-
-/** Stores a list, unassigning the attribute when it becomes empty (RFC 7644 §3.5.2.2). */
-function storeList(holder: Holder, def: AttributeDef, list: unknown[]): void {
-  if (list.length > 0) holder[def.name] = list;
-  else if (own(holder, def.name) !== undefined) unassign(holder, def);
 }
 
 function unassign(holder: Holder, def: AttributeDef): void {
@@ -103,33 +143,58 @@ function unassign(holder: Holder, def: AttributeDef): void {
   delete holder[def.name];
 }
 
-/** An operation on a whole attribute: `active`, `name`, `emails`, `members`. */
+/** An operation on a whole multi-valued attribute: `emails`, `members`. */
+function applyToList(draft: Draft, holder: Holder, def: AttributeDef, op: NormalizedOperation): void {
+  const value = op.value;
+  const work = draft.list(holder, def);
+  if (op.op === 'remove' && Array.isArray(value)) {
+    // Entra: remove members with a value array removes just those members.
+    const gone = new Set<unknown>();
+    for (const removal of value) for (const e of work.findAll(removal)) gone.add(e);
+    work.remove(gone);
+    return draft.store(holder, work);
+  }
+  if (op.op === 'remove' || value === null || value === undefined) {
+    unassign(holder, def);
+    return work.reset([]);
+  }
+  const elements = value as unknown[];
+  if (op.op === 'add') {
+    addElements(work, elements);
+  } else {
+    const list = elements.map((e) => (isPlainObject(e) ? { ...e } : e));
+    work.reset(list);
+    work.enforceSinglePrimary(list);
+  }
+  draft.store(holder, work);
+}
+
+/**
+ * Adds elements in place, deduplicating: an element that is already there is merged into the existing one
+ * instead of being appended (RFC 7644 §3.5.2.1).
+ */
+function addElements(work: WorkingList, additions: readonly unknown[]): void {
+  const def = work.def;
+  const touched: unknown[] = [];
+  for (const addition of additions) {
+    const existing = work.find(addition);
+    if (existing === undefined) {
+      const copy = isPlainObject(addition) ? { ...addition } : addition;
+      work.append(copy);
+      touched.push(copy);
+    } else {
+      const diff = isPlainObject(existing) && isPlainObject(addition) ? differences(def, existing, addition) : {};
+      if (Object.keys(diff).length > 0) work.change(existing, () => mergeComplex(def, existing as ComplexValue, diff, true));
+      touched.push(existing);
+    }
+  }
+  work.enforceSinglePrimary(touched);
+}
+
+/** An operation on a whole single-valued attribute: `active`, `name`. */
 function applyToWhole(holder: Holder, def: AttributeDef, op: NormalizedOperation): void {
   const value = op.value;
-  if (op.op === 'remove') {
-    if (Array.isArray(value)) {
-      // Entra: remove members with a value array removes just those members.
-      const removals = new ElementIndex(def, value);
-      storeList(holder, def, listOf(holder, def).filter((e) => removals.find(e) === undefined));
-    } else {
-      unassign(holder, def);
-    }
-    return;
-  }
-  if (value === null || value === undefined) return unassign(holder, def);
-  if (def.multiValued) {
-    const elements = value as unknown[];
-    if (op.op === 'add') {
-      const list = listOf(holder, def);
-      addElements(def, list, elements);
-      storeList(holder, def, list);
-    } else {
-      const list = elements.map((e) => (isPlainObject(e) ? { ...e } : e));
-      enforceSinglePrimary(def, list, list);
-      storeList(holder, def, list);
-    }
-    return;
-  }
+  if (op.op === 'remove' || value === null || value === undefined) return unassign(holder, def);
   const current = own(holder, def.name);
   if (def.type === 'complex') {
     // add and replace both merge sub-attributes into a complex value (RFC 7644 §3.5.2.1 and §3.5.2.3).
@@ -158,30 +223,79 @@ function writeSub(element: ComplexValue, sub: AttributeDef, value: unknown): voi
 
 const subValue = (op: NormalizedOperation): unknown => (op.op === 'remove' ? null : op.value);
 
-/** `name.givenName` (single-valued complex) or `emails.display` (every element of a multi-valued one). */
-function applyToSub(holder: Holder, target: AttributeTarget, sub: AttributeDef, op: NormalizedOperation): void {
-  const { def } = target;
+/** `name.givenName`: a sub-attribute of a single-valued complex attribute. */
+function applyToSub(holder: Holder, def: AttributeDef, sub: AttributeDef, op: NormalizedOperation): void {
+  const current = own(holder, def.name);
+  const complex: ComplexValue = isPlainObject(current) ? current : {};
+  writeSub(complex, sub, subValue(op));
+  if (Object.keys(complex).length === 0) delete holder[def.name];
+  else holder[def.name] = complex;
+}
+
+/** `emails.display`: the sub-attribute of every element of a multi-valued attribute. */
+function applyToSubOfEach(draft: Draft, holder: Holder, def: AttributeDef, sub: AttributeDef, op: NormalizedOperation): void {
   const value = subValue(op);
-  if (!def.multiValued) {
-    const current = own(holder, def.name);
-    const complex: ComplexValue = isPlainObject(current) ? current : {};
-    writeSub(complex, sub, value);
-    if (Object.keys(complex).length === 0) delete holder[def.name];
-    else holder[def.name] = complex;
-    return;
+  const work = draft.list(holder, def);
+  if (work.items.length === 0 && value !== null) work.append({});
+  const elements = work.items.filter(isPlainObject);
+  draft.reach(def, elements.length);
+  for (const element of elements) work.change(element, () => writeSub(element, sub, value));
+  work.enforceSinglePrimary(sub.name === 'primary' ? elements : []);
+  if (value === null) dropEmpty(work, elements);
+  draft.store(holder, work);
+}
+
+/** Removes those of `elements` that an operation left without any sub-attribute. */
+function dropEmpty(work: WorkingList, elements: readonly unknown[]): void {
+  work.remove(new Set(elements.filter((e) => isPlainObject(e) && Object.keys(e).length === 0)));
+}
+
+/**
+ * The elements a value filter selects, in no particular order. Equality terms on one sub-attribute
+ * (`members[value eq "x"]`, `emails[type eq "work"]`, also joined by `or`, or one side of an `and`) are looked up;
+ * other filters test every element. Either way the elements reached count towards PATCH_LIMITS.maxValuesReached.
+ */
+function selectElements(draft: Draft, work: WorkingList, target: AttributeTarget, filter: Filter): ComplexValue[] {
+  const matches = (e: unknown): e is ComplexValue => isPlainObject(e) && target.matches?.(e) === true;
+  const terms = equalityTerms(work.def, filter);
+  const candidates = terms ? work.withSubValues(terms.sub, terms.keys) : work.items;
+  draft.reach(work.def, candidates.length);
+  // Equality keys follow the sub-attribute's comparison rules, so a filter of nothing but eq terms needs no re-test.
+  return terms?.exact ? candidates.filter(isPlainObject) : candidates.filter(matches);
+}
+
+/**
+ * The sub-attribute and equality keys a filter's `eq` terms select by, when every match must have one of them;
+ * `exact` when the filter is nothing but those terms.
+ */
+function equalityTerms(def: AttributeDef, filter: Filter): { sub: AttributeDef; keys: string[]; exact: boolean } | undefined {
+  switch (filter.kind) {
+    case 'compare': {
+      if (filter.op !== 'eq' || filter.value === null || filter.path.uri !== undefined || filter.path.sub !== undefined) return undefined;
+      const sub = findAttr(def.subAttributes, filter.path.attr);
+      const key = sub && equalityKey(sub, filter.value);
+      return sub && key !== undefined ? { sub, keys: [key], exact: true } : undefined;
+    }
+    case 'or': {
+      const left = equalityTerms(def, filter.left);
+      const right = left && equalityTerms(def, filter.right);
+      if (!left || !right || left.sub !== right.sub) return undefined;
+      return { sub: left.sub, keys: [...left.keys, ...right.keys], exact: left.exact && right.exact };
+    }
+    case 'and': {
+      const side = equalityTerms(def, filter.left) ?? equalityTerms(def, filter.right);
+      return side && { ...side, exact: false };
+    }
+    default:
+      return undefined;
   }
-  const list = listOf(holder, def).filter(isPlainObject);
-  if (list.length === 0 && value !== null) list.push({});
-  for (const element of list) writeSub(element, sub, value);
-  enforceSinglePrimary(def, list, sub.name === 'primary' ? list : []);
-  storeList(holder, def, list.filter((e) => Object.keys(e).length > 0));
 }
 
 /** `members[value eq "x"]`, `emails[type eq "work"].value`: operates on the elements the filter selects. */
-function applyFiltered(holder: Holder, target: AttributeTarget, filter: Filter, op: NormalizedOperation, options: PatchOptions): void {
+function applyFiltered(draft: Draft, holder: Holder, target: AttributeTarget, filter: Filter, op: NormalizedOperation, options: PatchOptions): void {
   const { def, sub } = target;
-  const list = listOf(holder, def);
-  const matched = list.filter((e) => isPlainObject(e) && target.matches?.(e) === true) as ComplexValue[];
+  const work = draft.list(holder, def);
+  const matched = selectElements(draft, work, target, filter);
 
   if (matched.length === 0) {
     if (op.op === 'remove') {
@@ -196,35 +310,34 @@ function applyFiltered(holder: Holder, target: AttributeTarget, filter: Filter, 
     const created = elementFromFilter(def, filter, target.text);
     if (sub) writeSub(created, sub, op.value);
     else mergeComplex(def, created, op.value as ComplexValue);
-    addElements(def, list, [compact(created)]);
-    storeList(holder, def, list);
-    return;
+    addElements(work, [compact(created)]);
+    return draft.store(holder, work);
   }
 
-  const selected = new Set<unknown>(matched);
   if (sub) {
     const value = subValue(op);
-    for (const element of matched) writeSub(element, sub, value);
-    enforceSinglePrimary(def, list, sub.name === 'primary' ? matched : []);
+    for (const element of matched) work.change(element, () => writeSub(element, sub, value));
+    work.enforceSinglePrimary(sub.name === 'primary' ? matched : []);
   } else if (op.op === 'remove' || op.value === null) {
-    storeList(holder, def, list.filter((e) => !selected.has(e)));
-    return;
+    work.remove(new Set(matched));
+    return draft.store(holder, work);
   } else if (op.op === 'add') {
-    for (const element of matched) mergeComplex(def, element, op.value as ComplexValue);
-    enforceSinglePrimary(def, list, matched);
+    for (const element of matched) work.change(element, () => mergeComplex(def, element, op.value as ComplexValue));
+    work.enforceSinglePrimary(matched);
   } else {
-    // replace through a filter replaces each selected element as a whole (RFC 7644 §3.5.2.3).
+    // replace through a filter replaces each selected element as a whole (RFC 7644 §3.5.2.3); the draft owns
+    // the elements, so each is rewritten in place.
     const replacement = compact(op.value as ComplexValue);
-    const fresh: ComplexValue[] = [];
-    list.forEach((e, i) => {
-      if (!selected.has(e)) return;
-      const copy = { ...replacement };
-      list[i] = copy;
-      fresh.push(copy);
-    });
-    enforceSinglePrimary(def, list, fresh);
+    for (const element of matched) {
+      work.change(element, () => {
+        for (const key of Object.keys(element)) delete element[key];
+        Object.assign(element, replacement);
+      });
+    }
+    work.enforceSinglePrimary(matched);
   }
-  storeList(holder, def, list.filter((e) => !isPlainObject(e) || Object.keys(e).length > 0));
+  dropEmpty(work, matched);
+  draft.store(holder, work);
 }
 
 /**

@@ -24,5 +24,5 @@ export { enforceImmutable } from './immutable.js';
  * the result shares the values no operation touched with it (treat both as read-only, as the server does).
  */
 export function applyPatch(resource: ScimResource, operations: unknown, model: ResourceModel, options: PatchOptions = {}): PatchResult {
-  return applyOperations(resource, normalizeOperations(operations, model), model, options);
+  return applyOperations(resource, normalizeOperations(operations, model, options.maxValuesPerRequest), model, options);
 }

@@ -1,7 +1,7 @@
 /**
  * Rules for values of multi-valued and complex attributes: when two elements are "the same value" (RFC 7644
- * §3.5.2.1: adding a value that is already there changes nothing), merging sub-attributes with mutability
- * checks, and the single-primary rule (RFC 7644 §3.5.2: setting primary true SHALL clear the others).
+ * §3.5.2.1: adding a value that is already there changes nothing) and merging sub-attributes with mutability
+ * checks. The single-primary rule lives with the elements' lookups (working-list.ts).
  */
 import { ScimError, badRequest } from '../scim-error.js';
 import { findAttr } from '../schema/resolve.js';
@@ -74,26 +74,14 @@ export function mergeComplex(def: AttributeDef, target: ComplexValue, patch: Com
 }
 
 /**
- * Makes `chosen` the only primary element when one of them was just set primary (RFC 7644 §3.5.2: the
- * server SHALL set any other primary to false). Two chosen primaries at once are a client error.
- */
-export function enforceSinglePrimary(def: AttributeDef, elements: unknown[], chosen: readonly unknown[]): void {
-  const primarySub = findAttr(def.subAttributes, 'primary');
-  if (!primarySub) return;
-  const isPrimary = (e: unknown): boolean => isPlainObject(e) && own(e, primarySub.name) === true;
-  const newPrimaries = chosen.filter(isPrimary);
-  if (newPrimaries.length > 1) throw badRequest(`at most one "${def.name}" value may have "primary": true`, 'invalidValue');
-  if (newPrimaries.length === 0) return;
-  for (const e of elements) if (e !== newPrimaries[0] && isPrimary(e)) (e as ComplexValue)[primarySub.name] = false;
-}
-
-/**
- * The elements of one multi-valued attribute, bucketed by their identifying value so that finding "the same
- * value" costs O(1) instead of a scan (adding or removing many members of a large group stays linear).
+ * The elements of one multi-valued attribute, bucketed by their identifying value (or, for elements without one,
+ * by their content) so that finding "the same value" costs O(1) instead of a scan (adding or removing many
+ * members of a large group, or many addresses, stays linear).
  */
 export class ElementIndex {
-  private readonly buckets = new Map<string, unknown[]>();
-  private readonly unkeyed: unknown[] = [];
+  private readonly buckets = new Map<string, Set<unknown>>();
+  /** Elements whose identifying value is null or not a simple value: compared with every query. */
+  private readonly unkeyed = new Set<unknown>();
 
   constructor(
     private readonly def: AttributeDef,
@@ -105,51 +93,61 @@ export class ElementIndex {
   add(element: unknown): void {
     const key = this.keyOf(element);
     const bucket = key === undefined ? this.unkeyed : this.buckets.get(key);
-    if (bucket) bucket.push(element);
-    else this.buckets.set(key as string, [element]);
+    if (bucket) bucket.add(element);
+    else this.buckets.set(key as string, new Set([element]));
+  }
+
+  /** Forgets an element (before it changes or leaves the list). */
+  remove(element: unknown): void {
+    const key = this.keyOf(element);
+    (key === undefined ? this.unkeyed : this.buckets.get(key))?.delete(element);
   }
 
   /** An indexed element that denotes the same value as `element` (see sameElement). */
   find(element: unknown): unknown {
     const key = this.keyOf(element);
-    const candidates = key === undefined ? [...this.unkeyed, ...[...this.buckets.values()].flat()] : (this.buckets.get(key) ?? []);
-    return candidates.find((e) => sameElement(this.def, e, element));
+    if (key !== undefined && !key.startsWith('j:')) {
+      for (const e of this.buckets.get(key) ?? []) if (sameElement(this.def, e, element)) return e;
+      return undefined;
+    }
+    return this.candidates(element).find((e) => sameElement(this.def, e, element));
+  }
+
+  /** Every indexed element that denotes the same value as `element`. */
+  findAll(element: unknown): unknown[] {
+    return this.candidates(element).filter((e) => sameElement(this.def, e, element));
+  }
+
+  private candidates(element: unknown): unknown[] {
+    const key = this.keyOf(element);
+    if (key === undefined) return [...this.unkeyed, ...[...this.buckets.values()].flatMap((b) => [...b])];
+    const bucket = [...(this.buckets.get(key) ?? [])];
+    // An element without a value equals another only by content, which an unkeyed (null-valued) one may share.
+    return key.startsWith('j:') ? [...bucket, ...this.unkeyed] : bucket;
   }
 
   /** Elements only match when their keys are equal, so a keyed element is compared within its bucket only. */
   private keyOf(element: unknown): string | undefined {
-    const sub = this.def.type === 'complex' ? findAttr(this.def.subAttributes, 'value') : this.def;
-    const v = this.def.type === 'complex' ? (sub && isPlainObject(element) ? own(element, sub.name) : undefined) : element;
-    if (v === undefined || v === null || typeof v === 'object') return undefined;
-    return typeof v === 'string' ? `s:${sub?.caseExact ? v : v.toLowerCase()}` : `${typeof v}:${String(v)}`;
+    if (this.def.type !== 'complex') return simpleKey(this.def, element);
+    if (!isPlainObject(element)) return undefined;
+    const sub = findAttr(this.def.subAttributes, 'value');
+    const v = sub ? own(element, sub.name) : undefined;
+    if (v === undefined) {
+      // No identifying value: the same value means the same content (sameElement), whatever the key order.
+      const content = compact(element);
+      return `j:${JSON.stringify(Object.keys(content).sort().map((k) => [k, content[k]]))}`;
+    }
+    return simpleKey(sub!, v);
   }
 }
 
-/**
- * Adds elements to a multi-valued attribute's list in place, deduplicating: an element that is already there
- * is merged into the existing one instead of being appended. Returns the elements that were added or touched.
- */
-export function addElements(def: AttributeDef, list: unknown[], additions: readonly unknown[]): unknown[] {
-  const index = new ElementIndex(def, list);
-  const touched: unknown[] = [];
-  for (const addition of additions) {
-    const existing = index.find(addition);
-    if (existing === undefined) {
-      const copy = isPlainObject(addition) ? { ...addition } : addition;
-      list.push(copy);
-      index.add(copy);
-      touched.push(copy);
-    } else {
-      if (isPlainObject(existing) && isPlainObject(addition)) mergeComplex(def, existing, differences(def, existing, addition), true);
-      touched.push(existing);
-    }
-  }
-  enforceSinglePrimary(def, list, touched);
-  return touched;
+function simpleKey(def: AttributeDef, v: unknown): string | undefined {
+  if (v === undefined || v === null || typeof v === 'object') return undefined;
+  return typeof v === 'string' ? `s:${def.caseExact ? v : v.toLowerCase()}` : `${typeof v}:${String(v)}`;
 }
 
 /** The entries of `patch` that differ from `current` (so "BJensen@Example.com" re-added over "bjensen@example.com" changes nothing). */
-function differences(def: AttributeDef, current: ComplexValue, patch: ComplexValue): ComplexValue {
+export function differences(def: AttributeDef, current: ComplexValue, patch: ComplexValue): ComplexValue {
   const out: ComplexValue = {};
   for (const [key, next] of Object.entries(patch)) {
     const sub = findAttr(def.subAttributes, key);

@@ -3,7 +3,7 @@
  * lowercase op names (Entra sends `Replace`), paths parsed and resolved against the schema, path-less values
  * expanded into one operation per attribute, values coerced to the schema's types.
  */
-import { compileFilter, parsePatchPath } from '../filter/index.js';
+import { compileValueFilter, parsePatchPath } from '../filter/index.js';
 import type { AttrPath, Filter, PatchPath } from '../filter/ast.js';
 import { ScimError, badRequest } from '../scim-error.js';
 import { type ResourceModel, findAttr, findSchema, resolvePath } from '../schema/resolve.js';
@@ -16,10 +16,13 @@ type AttributeTarget = Extract<PatchTarget, { kind: 'attribute' }>;
 const OP_NAMES: readonly PatchOpName[] = ['add', 'replace', 'remove'];
 
 /**
- * Bounds the work one request can cause. Okta sends one remove per departing member in batches of at most
- * 1000 (its configurable maximum), so 10,000 operations leaves ample room for real clients.
+ * Bounds the work one request can cause, so that no PATCH holds the server up for long (each is a 400 naming the
+ * limit). Okta sends one remove per departing member in batches of at most 1000 (its configurable maximum), so
+ * 2,000 operations leave room for real clients. `maxValuesReached`: the elements that value filters and
+ * sub-attribute paths reach, summed over the operations (`emails[value eq "x"]` reaches one, `emails.display` all).
+ * A caller may also bound the values a request carries (PatchOptions.maxValuesPerRequest).
  */
-export const PATCH_LIMITS = { maxOperations: 10_000 } as const;
+export const PATCH_LIMITS = { maxOperations: 2_000, maxValuesReached: 20_000 } as const;
 
 /** Reads a member of a client object by case-insensitive name (structural names are not case-sensitive for Entra). */
 function member(obj: Record<string, unknown>, name: string): unknown {
@@ -37,13 +40,29 @@ export function inOperation<T>(index: number, fn: () => T): T {
   }
 }
 
-export function normalizeOperations(operations: unknown, model: ResourceModel): NormalizedOperation[] {
+/**
+ * Validates and normalizes a request's `Operations`. `maxValues`: the most elements of multi-valued attributes
+ * the operations' values may carry, summed over the request (PatchOptions.maxValuesPerRequest).
+ */
+export function normalizeOperations(operations: unknown, model: ResourceModel, maxValues = Infinity): NormalizedOperation[] {
   if (!Array.isArray(operations)) throw badRequest('"Operations" must be an array of PATCH operations', 'invalidSyntax');
   if (operations.length === 0) throw badRequest('"Operations" must contain at least one operation', 'invalidSyntax');
   if (operations.length > PATCH_LIMITS.maxOperations) {
-    throw badRequest(`"Operations" may hold at most ${PATCH_LIMITS.maxOperations} operations, got ${operations.length}`, 'invalidSyntax');
+    throw badRequest(`"Operations" may hold at most ${PATCH_LIMITS.maxOperations} operations (this server's limit), got ${operations.length}`, 'invalidSyntax');
   }
-  return operations.flatMap((raw, index) => inOperation(index, () => normalizeOne(raw, index, model)));
+  const normalized = operations.flatMap((raw, index) => inOperation(index, () => normalizeOne(raw, index, model)));
+  let values = 0;
+  for (const op of normalized) {
+    if (op.target.kind !== 'attribute' || !op.target.def.multiValued || !Array.isArray(op.value)) continue;
+    values += op.value.length;
+    if (values > maxValues) {
+      throw badRequest(
+        `Operations[${op.index}]: one PATCH may carry at most ${maxValues} values of multi-valued attributes (this server's limit); send it in parts`,
+        'invalidValue',
+      );
+    }
+  }
+  return normalized;
 }
 
 function normalizeOne(raw: unknown, index: number, model: ResourceModel): NormalizedOperation[] {
@@ -118,32 +137,18 @@ function attributeTarget(text: string, parsed: PatchPath, path: AttrPath, model:
     target.sub = sub;
   }
   target.filter = parsed.filter;
-  target.matches = elementPredicate(text, { uri: path.uri, attr: path.attr }, parsed.filter, resolved.container, def, model);
+  target.matches = elementPredicate(text, { uri: path.uri, attr: path.attr }, parsed.filter, model);
   return target;
 }
 
-/**
- * Compiles the value filter once against the real model (so caseExact and types follow the schema) and tests
- * each element by wrapping it in a one-element resource: `emails[type eq "work"]` on `{emails: [element]}`.
- */
-function elementPredicate(
-  text: string,
-  attrPath: AttrPath,
-  filter: Filter,
-  container: string | null,
-  def: AttributeDef,
-  model: ResourceModel,
-): ElementPredicate {
-  let predicate: (resource: Record<string, unknown>) => boolean;
+/** Compiles the value filter once against the real model (so caseExact and types follow the schema), per element. */
+function elementPredicate(text: string, attrPath: AttrPath, filter: Filter, model: ResourceModel): ElementPredicate {
   try {
-    predicate = compileFilter({ kind: 'valuePath', path: attrPath, filter }, model);
+    return compileValueFilter(attrPath, filter, model);
   } catch (err) {
     if (err instanceof ScimError) throw badRequest(`${excerpt(text)}: ${err.message}`, 'invalidPath');
     throw err;
   }
-  const name = def.name;
-  if (container === null) return (element) => predicate({ [name]: [element] });
-  return (element) => predicate({ [container]: { [name]: [element] } });
 }
 
 /**

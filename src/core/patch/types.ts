@@ -49,6 +49,10 @@ export interface PatchOptions {
    * yields no match"; the default); 'ignore' → succeed without change (e.g. removing a member twice).
    */
   removeNoMatch?: 'noTarget' | 'ignore';
+  /** The most elements a multi-valued attribute may hold after an operation (none by default); over it: 400 invalidValue. */
+  maxValues?: number;
+  /** The most elements of multi-valued attributes the operations' values may carry in all (none by default). */
+  maxValuesPerRequest?: number;
 }
 
 export interface PatchResult {

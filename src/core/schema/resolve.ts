@@ -22,8 +22,21 @@ const eqi = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase
 
 export function findAttr(defs: readonly AttributeDef[] | undefined, name: string): AttributeDef | undefined {
   if (!defs) return undefined;
-  return defs.find((d) => eqi(d.name, name));
+  let byName = byLowerName.get(defs);
+  if (!byName) {
+    byName = new Map();
+    // The first definition of a name wins, as a linear search would find it.
+    for (const d of defs) if (!byName.has(d.name.toLowerCase())) byName.set(d.name.toLowerCase(), d);
+    byLowerName.set(defs, byName);
+  }
+  return byName.get(name.toLowerCase());
 }
+
+/**
+ * Attribute lists by lower-cased name, built once per list: names are looked up for every value of every request.
+ * Lists are never changed once built (a changed model is a new list), so the map cannot go stale.
+ */
+const byLowerName = new WeakMap<readonly AttributeDef[], Map<string, AttributeDef>>();
 
 export function findSchema(model: ResourceModel, urn: string): SchemaDef | undefined {
   if (eqi(model.core.id, urn)) return model.core;
