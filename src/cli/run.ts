@@ -186,7 +186,7 @@ export function registerRun(program: Command): void {
     .addHelpText(
       'after',
       '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
-        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached or rejected the credentials, 130 interrupted (Ctrl-C),\n143 terminated (SIGTERM); both clean up first.',
+        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.',
     )
     .action(async (flags: CliFlags) => {
       process.exitCode = await execute(flags);

@@ -48,7 +48,7 @@ export function verdictText(result: RunResult): { passed: boolean; text: string;
     case 2:
       return { passed: false, kind: 'error', text: 'error: usage or configuration' };
     case 3:
-      return { passed: false, kind: 'error', text: 'error: target unreachable or credentials rejected' };
+      return { passed: false, kind: 'error', text: 'error: target unreachable, credentials rejected or not a SCIM endpoint' };
     case 130:
       return { passed: false, kind: 'interrupted', text: 'interrupted: not every check ran' };
     case 143:

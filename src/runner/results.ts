@@ -57,8 +57,8 @@ export interface RunResult {
   counts: { passed: number; failed: number; skipped: number; warnings: number; knownFailures: number };
   cleanup: CleanupResult;
   /**
-   * The CLI's exit code: 0 all required checks passed; 1 a check failed; 2 usage/config error; 3 target unreachable
-   * or credentials rejected; 130 interrupted (Ctrl-C, or the caller's abort signal); 143 terminated (SIGTERM).
+   * The CLI's exit code: 0 all required checks passed; 1 a check failed; 2 usage/config error; 3 target unreachable,
+   * credentials rejected or not a SCIM endpoint; 130 interrupted (Ctrl-C, or the caller's abort signal); 143 terminated (SIGTERM).
    */
   exitCode: 0 | 1 | 2 | 3 | 130 | 143;
   /** The one-line reason for exit codes 2 and 3. */

@@ -5,6 +5,7 @@ import { toolVersion } from '../common/version.js';
 import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
 import { startDiscovery, type DiscoverySession } from './discovery.js';
+import { likelyBaseUrl, notScimAnswer } from './endpoint-check.js';
 import { runCheck, suiteHeaders, type CheckEnvironment } from './execute.js';
 import { StepGate } from './gate.js';
 import { resolveSuites, type LoadedSuite } from './load.js';
@@ -271,7 +272,8 @@ function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfi
 }
 
 /**
- * One line for an unreachable target or rejected credentials (exit 3), or undefined when the target answers.
+ * One line for an unreachable target, rejected credentials or a URL that is no SCIM endpoint (exit 3), or undefined
+ * when the target answers like SCIM.
  * Sent with the headers of the first suite (an IdP's connection test is its first request). The exchange's notes
  * (e.g. 429 waits) go to `notes`.
  */
@@ -284,7 +286,10 @@ async function preflight(client: ScimClient, url: string, headers: Record<string
   if (ex.error || !ex.response) return `cannot reach ${url}: ${ex.error?.message ?? 'no response'}`;
   const status = ex.response.status;
   if (status === 401 || status === 403) return `${url} rejected the credentials (HTTP ${status} on GET /Users)`;
-  return undefined;
+  const notScim = notScimAnswer(ex.response);
+  if (!notScim) return undefined;
+  const likely = await likelyBaseUrl(client, url, ex, headers);
+  return `${url} is not a SCIM endpoint: ${notScim}; ${likely ? `did you mean ${likely}?` : 'a SCIM base URL usually ends in /scim/v2 (see the application\'s SCIM settings)'}`;
 }
 
 function countAndExit(result: RunResult, strict: boolean): void {

@@ -120,7 +120,7 @@ describe('renderHtml', () => {
 
   it('renders an unreachable target as an error with its reason and no charts of nothing', () => {
     const out = renderHtml(unreachableRun());
-    expect(out).toContain('ERROR: target unreachable or credentials rejected');
+    expect(out).toContain('ERROR: target unreachable, credentials rejected or not a SCIM endpoint');
     expect(out).toContain('connect ECONNREFUSED');
     expect(out).toContain('No suite ran.');
     expect(out).toContain('No HTTP exchanges were recorded.');

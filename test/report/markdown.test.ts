@@ -34,7 +34,7 @@ describe('markdown reporter', () => {
     ]);
     expect(renderMarkdown(passingRun())).toMatch(/^## ✅ scim-check passed\n/);
     const unreachable = renderMarkdown(unreachableRun());
-    expect(unreachable).toMatch(/^## ❌ scim-check error: target unreachable or credentials rejected\n/);
+    expect(unreachable).toMatch(/^## ❌ scim-check error: target unreachable, credentials rejected or not a SCIM endpoint\n/);
     expect(unreachable).toContain('> **connect ECONNREFUSED: nothing listens at https://scim.example.test/scim/v2**');
     expect(unreachable).not.toContain('| Suite |');
   });
