@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { terminalText } from '../common/terminal-text.js';
 import type { LoadedSuite } from '../runner/load.js';
 import { displayText } from '../runner/template.js';
 
@@ -44,10 +45,11 @@ export function registerList(program: Command): void {
       try {
         const names = flags.suite.length ? flags.suite : ['all'];
         const suites = (await resolveSuites(names)).filter((s) => !s.suite.always || names.includes('all') || names.includes(s.suite.id));
-        process.stdout.write(renderList(suites));
+        // Titles and descriptions may come from a suite file: shown, never obeyed by the terminal.
+        process.stdout.write(terminalText(renderList(suites), { multiline: true }));
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`scim-check: ${err.message}\n`);
+        process.stderr.write(`scim-check: ${terminalText(err.message, { multiline: true })}\n`);
         process.exitCode = 2;
       }
     });

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import chalk from 'chalk';
 import { Option, type Command } from 'commander';
+import { terminalText } from '../common/terminal-text.js';
 import { detectSchemaName, SCHEMA_NAMES, validateScim, type ValidateOptions } from '../core/json-schemas/index.js';
 import type { SchemaName } from '../runner/suite-format.js';
 
@@ -68,13 +69,14 @@ export async function runValidate(files: string[], options: ValidateCommandOptio
   let invalid = 0;
   let unreadable = 0;
   for (const file of files) {
-    const name = file === '-' ? '(stdin)' : file;
+    // File names and payload text are shown, never obeyed by the terminal (src/common/terminal-text.ts).
+    const name = file === '-' ? '(stdin)' : terminalText(file);
     let text: string;
     try {
       text = await readPayload(file);
     } catch (err) {
       unreadable++;
-      process.stderr.write(`${chalk.yellow('!')} ${name}: cannot read: ${reasonOf(err)}\n`);
+      process.stderr.write(`${chalk.yellow('!')} ${name}: cannot read: ${terminalText(reasonOf(err))}\n`);
       continue;
     }
     const outcome = lintPayload(text, options);
@@ -84,7 +86,7 @@ export async function runValidate(files: string[], options: ValidateCommandOptio
     } else {
       invalid++;
       const kind = outcome.kind ? `invalid ${outcome.kind}` : 'invalid';
-      process.stdout.write(`${chalk.red('✗')} ${name}: ${kind}\n${outcome.errors.map((e) => `    ${e}\n`).join('')}`);
+      process.stdout.write(`${chalk.red('✗')} ${name}: ${terminalText(kind)}\n${outcome.errors.map((e) => `    ${terminalText(e)}\n`).join('')}`);
     }
   }
   const summary = [`${valid} valid`, `${invalid} invalid`, ...(unreadable > 0 ? [`${unreadable} unreadable`] : [])];

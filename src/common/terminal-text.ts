@@ -6,11 +6,14 @@
  */
 
 /**
- * C0 controls except tab (and newline, handled apart), DEL, C1 controls (0x80–0x9f: 8-bit CSI/OSC on some
- * terminals), and the Unicode bidirectional overrides that reorder what a line appears to say.
+ * Unsafe: C0 controls except tab (and newline, handled apart), and BEYOND_C0: DEL, C1 controls (0x80–0x9f: 8-bit
+ * CSI/OSC on some terminals) and the Unicode bidirectional overrides that reorder what a line appears to say.
  */
-const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const UNSAFE_OR_NEWLINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** A regex character-class body: the unsafe characters above the C0 range (for escapers of other formats). */
+export const BEYOND_C0 = '\\u007f-\\u009f\\u061c\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069';
+const UNSAFE = new RegExp(`[\\u0000-\\u0008\\u000b-\\u001f${BEYOND_C0}]`, 'g');
+const UNSAFE_OR_NEWLINE = new RegExp(`[\\u0000-\\u0008\\u000a-\\u001f${BEYOND_C0}]`, 'g');
+const UNSAFE_IN_JSON = new RegExp(`[${BEYOND_C0}\\u2028\\u2029]`, 'g');
 
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\u001b': '\\e' };
 
@@ -23,4 +26,13 @@ const escapeOne = (ch: string): string => NAMED[ch] ?? `\\u${ch.charCodeAt(0).to
  */
 export function terminalText(text: string, options: { multiline?: boolean } = {}): string {
   return text.replace(options.multiline ? UNSAFE : UNSAFE_OR_NEWLINE, escapeOne);
+}
+
+/**
+ * JSON text (or a YAML double-quoted scalar, which reads JSON's escapes) with the same characters written as
+ * `\uXXXX` escapes: the same data, and nothing that acts on a terminal when the document is printed. JSON already
+ * escapes C0 controls; this covers DEL, C1, the bidirectional overrides and U+2028/U+2029.
+ */
+export function terminalSafeJson(json: string): string {
+  return json.replace(UNSAFE_IN_JSON, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -4,6 +4,7 @@
  * a removed or changed field bumps it, so consumers should ignore fields they do not know.
  */
 import type { RunResult } from '../runner/results.js';
+import { terminalSafeJson } from '../common/terminal-text.js';
 import { redactedExchange } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary } from './entra-readiness.js';
 
@@ -18,7 +19,8 @@ export function renderJson(result: RunResult): string {
   };
   const entra = entraReadiness(result);
   const report = entra ? { ...safe, entraReadiness: entraJson(entra) } : safe;
-  return `${JSON.stringify(report, null, 2)}\n`;
+  // The same data, with no character that acts on a terminal when the report is printed.
+  return `${terminalSafeJson(JSON.stringify(report, null, 2))}\n`;
 }
 
 /** Entra readiness as data: each flow's verdict, consequence, source and checks (src/report/entra-readiness.ts). */

@@ -7,6 +7,7 @@
  * deadline, resources cleanup left behind) become a "run" case in a "scim-check" suite. Entra readiness (when the
  * entra suite ran) is an "entra-readiness" suite with one case per Entra flow.
  */
+import { BEYOND_C0 } from '../common/terminal-text.js';
 import type { CheckResult, RunResult, SuiteResult } from '../runner/results.js';
 import { failureSummary, plural, redactedExchange, valueText } from './failure-text.js';
 import { NO_PAINT, renderExchange } from './pretty.js';
@@ -17,9 +18,10 @@ const BODY_CHARS = 4000;
 
 /**
  * Characters XML 1.0 cannot carry at all, not even as character references: C0 controls other than tab,
- * newline and carriage return, U+FFFE/U+FFFF, and unpaired surrogates. They are written as visible "\uXXXX".
+ * newline and carriage return, U+FFFE/U+FFFF, and unpaired surrogates; and those it can carry but a terminal the
+ * report is printed to would obey (DEL, C1, bidi overrides: BEYOND_C0). They are written as visible "\uXXXX".
  */
-const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const NOT_XML = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF${BEYOND_C0}]|[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]`, 'g');
 
 function xmlSafe(text: string): string {
   return text.replace(NOT_XML, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
@@ -40,7 +42,8 @@ export function xmlAttr(text: string): string {
 
 /** Wraps text in CDATA; "]]>" inside is split across two sections so it cannot end the section early. */
 export function cdata(text: string): string {
-  return `<![CDATA[${xmlSafe(text).replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+  // Line ends as an XML parser reads them anyway (\r\n and \r become \n), so no bare \r reaches a terminal.
+  return `<![CDATA[${xmlSafe(text).replace(/\r\n?/g, '\n').replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
 }
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);

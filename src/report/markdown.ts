@@ -4,6 +4,7 @@
  * "OIN readiness" (the okta-spec checks in Okta's order). Transcripts stay in the json/junit/html reports:
  * a PR comment holds at most 65,536 characters, so long lists are cut with a count of what was left out.
  */
+import { terminalText } from '../common/terminal-text.js';
 import type { CheckResult, CheckStatus, RunResult, SuiteResult } from '../runner/results.js';
 import { failureSummary, OIN_PASSING, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
@@ -16,8 +17,7 @@ const LABEL: Record<CheckStatus, string> = { passed: 'passed', failed: 'failed',
 
 /** Text outside code: markdown punctuation and HTML escaped, line breaks flattened (one item, one line). */
 export function mdText(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
+  return terminalText(text.replace(/[\r\n]+/g, ' '))
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -26,7 +26,7 @@ export function mdText(text: string): string {
 
 /** Inline code that survives backticks and table pipes in the content. */
 export function mdCode(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ').replace(/\|/g, '\\|');
+  const flat = terminalText(text.replace(/[\r\n]+/g, ' ')).replace(/\|/g, '\\|');
   const longestRun = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') || flat.startsWith(' ') ? ' ' : '';

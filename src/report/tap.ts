@@ -7,6 +7,7 @@
  * `Bail out!` and the reason, so no consumer reads it as passed; cleanup problems and notes are `#` comments, and
  * so is Entra readiness (one comment per Entra flow) when the run included the entra suite.
  */
+import { terminalSafeJson, terminalText } from '../common/terminal-text.js';
 import type { CheckResult, RunResult } from '../runner/results.js';
 import { failureSummary, redactedExchange, valueText, verdictText } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary } from './entra-readiness.js';
@@ -16,12 +17,17 @@ const VALUE_CHARS = 500;
 
 /** One line, with "#" and "\" escaped: in a description "#" would start a directive (TAP 14). */
 function description(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+  return oneLine(text).replace(/\\/g, '\\\\').replace(/#/g, '\\#');
+}
+
+/** Server or file text on one TAP line: line breaks flattened, control characters shown as escapes. */
+function oneLine(text: string): string {
+  return terminalText(text.replace(/[\r\n]+/g, ' '));
 }
 
 /** A YAML double-quoted scalar: JSON's escaping is valid YAML; DEL and C1 controls (not YAML-printable) escaped too. */
 function yamlString(text: string): string {
-  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return terminalSafeJson(JSON.stringify(text));
 }
 
 function yamlBlock(check: CheckResult): string[] {
@@ -65,7 +71,7 @@ function testPoint(check: CheckResult, n: number): string[] {
 
 /** Why the run did not finish, if it did not: the text after "Bail out!". */
 function bailOut(result: RunResult): string | undefined {
-  if (result.fatal) return `${verdictText(result).text}: ${result.fatal.replace(/[\r\n]+/g, ' ')}`;
+  if (result.fatal) return `${verdictText(result).text}: ${oneLine(result.fatal)}`;
   if (result.interrupted) return `${verdictText(result).text} (exit ${result.exitCode})`;
   if (result.deadlineReached) return 'the run reached its deadline before every check had run';
   return undefined;
@@ -87,11 +93,11 @@ function entraComments(result: RunResult): string[] {
 
 export function renderTap(result: RunResult): string {
   const checks = result.suites.flatMap((s) => s.checks);
-  const lines = ['TAP version 14', `1..${checks.length}`, `# scim-check ${result.tool.version} → ${result.target.url.replace(/[\r\n]+/g, ' ')}`];
+  const lines = ['TAP version 14', `1..${checks.length}`, `# scim-check ${result.tool.version} → ${oneLine(result.target.url)}`];
   checks.forEach((check, i) => lines.push(...testPoint(check, i + 1)));
-  for (const left of result.cleanup.left) lines.push(`# cleanup: ${left.resourceType} ${left.id} was not removed (${left.reason}); to remove it: ${left.howToRemove}`.replace(/[\r\n]+/g, ' '));
-  for (const note of result.notes ?? []) lines.push(`# note: ${note.replace(/[\r\n]+/g, ' ')}`);
-  lines.push(...entraComments(result));
+  for (const left of result.cleanup.left) lines.push(`# cleanup: ${oneLine(`${left.resourceType} ${left.id} was not removed (${left.reason}); to remove it: ${left.howToRemove}`)}`);
+  for (const note of result.notes ?? []) lines.push(`# note: ${oneLine(note)}`);
+  lines.push(...entraComments(result).map(oneLine));
   const c = result.counts;
   lines.push(`# ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
   const bail = bailOut(result);

@@ -21,6 +21,7 @@ import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { loadSeed, readSeedFile, type SeedData } from './seed.js';
 import { ScimStore } from './store.js';
 import { uniqueKeys } from './uniqueness.js';
+import { terminalText } from '../common/terminal-text.js';
 
 export { allFaults, resolveFaults, UnknownFaultError } from './faults/index.js';
 export type { Fault, FaultApi, BehaviourFlags } from './faults/index.js';
@@ -151,7 +152,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxResults,
     largeGroupMembers: 1000,
   };
-  const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stdout.write(`${line}\n`));
+  // The request line comes from the network: printed escaped (src/common/terminal-text.ts).
+  const log = options.log ?? (options.quiet ? undefined : (line: string) => process.stdout.write(`${terminalText(line)}\n`));
 
   // The handler needs the base URL, known only once the port is bound; until then (microseconds) say so.
   let handler: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;

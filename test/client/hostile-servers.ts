@@ -734,6 +734,32 @@ HOSTILE_SERVERS.push(
   }),
 );
 
+/**
+ * Terminal control sequences a server could hide in its text (issue 9 item 3): an OSC window title, a screen clear,
+ * a switch to the alternate screen, a bare carriage return that rewrites the line, an 8-bit CSI (C1) and a
+ * right-to-left override. Printed raw, each would act on the terminal of whoever reads the report.
+ */
+export const TERMINAL_ATTACK = '\u001b]0;pwned-title\u0007\u001b[2J\u001b[?1049h\rfake ✓ all passed\u009b31m\u202egnp.exe\u007f';
+
+HOSTILE_SERVERS.push(
+  httpLevel({
+    id: 'ansi-laden-bodies',
+    title: 'hides terminal control sequences in every string it returns, in error details and in an ETag',
+    expect: { status: 200, json: listOf([ansiUser()]) },
+    make: () => (request) => {
+      const answer = plausibleScim(request, ansiUser());
+      if (answer.status === 404) return scimJson(404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `not found ${TERMINAL_ATTACK}` });
+      // Header values cannot carry ESC, but latin1 bytes pass: 0x9b is an 8-bit CSI.
+      return { ...answer, headers: { ...answer.headers, etag: 'W/"\u009b2J"' } };
+    },
+  }),
+);
+
+function ansiUser(): Record<string, unknown> {
+  const user = sampleUser();
+  return { ...user, userName: `${TERMINAL_ATTACK}@example.com`, displayName: TERMINAL_ATTACK, name: { givenName: TERMINAL_ATTACK, familyName: 'Jensen' } };
+}
+
 let cachedBomb: Buffer | undefined;
 /** 64 concatenated gzip members of 1 MiB of spaces each (~70 KB on the wire; gunzip reads all members). */
 function gzipBomb(): Buffer {

@@ -79,6 +79,9 @@ const OUTCOME: Record<string, 3 | RegExp | { suites: string[]; failure: RegExp }
   'user-create-answers-existing-id': /userName: is required but missing/,
   'group-create-answers-existing-id': { suites: ['okta-groups'], failure: /displayName: is required but missing/ },
   'group-create-answers-a-user': { suites: ['okta-groups'], failure: /meta\/resourceType: must be \\"Group\\", got string \\"User\\"/ },
+  // Terminal control sequences in every string: the run fails on the data (test/cli/terminal-injection.test.ts proves
+  // that none of it reaches a terminal raw).
+  'ansi-laden-bodies': /pwned-title/,
 };
 
 function optionsFor(running: RunningHostile, extra: Partial<RunOptions> = {}): RunOptions {

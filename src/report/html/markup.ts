@@ -3,6 +3,8 @@
  * itself the output of `html` (or explicitly `trusted`). Report content comes from untrusted server responses,
  * so forgetting to escape must be impossible rather than merely unlikely.
  */
+import { terminalText } from '../../common/terminal-text.js';
+
 export class SafeHtml {
   constructor(readonly value: string) {}
   toString(): string {
@@ -12,8 +14,9 @@ export class SafeHtml {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
+/** Markup characters as entities; control characters (from server text) as visible escapes (`\e`, `\u0007`). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
+  return terminalText(text, { multiline: true }).replace(/[&<>"']/g, (ch) => ESCAPES[ch] ?? ch);
 }
 
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
