@@ -48,8 +48,8 @@ describe('reports on every exit', () => {
     expect(json.exitCode).toBe(3);
     expect(json.fatal).toContain('rejected the credentials');
     expect(junitRunError(readFileSync(reports.file('junit'), 'utf8'))).toEqual({ message: expect.stringContaining('rejected the credentials'), type: 'exit 3' });
-    expect(readFileSync(reports.file('markdown'), 'utf8')).toMatch(/^## ❌ scim-check error: target unreachable or credentials rejected\n[^]*> \*\*.*rejected the credentials/);
-    expect(readFileSync(reports.file('html'), 'utf8')).toContain('id="verdict">ERROR: target unreachable or credentials rejected</div>');
+    expect(readFileSync(reports.file('markdown'), 'utf8')).toMatch(/^## ❌ scim-check error: target unreachable, credentials rejected or not a SCIM endpoint\n[^]*> \*\*.*rejected the credentials/);
+    expect(readFileSync(reports.file('html'), 'utf8')).toContain('id="verdict">ERROR: target unreachable, credentials rejected or not a SCIM endpoint</div>');
     expect(readFileSync(reports.file('pretty'), 'utf8')).toMatch(/Error: .*rejected the credentials/);
     expect(readFileSync(reports.file('tap'), 'utf8')).toMatch(/^Bail out! .*rejected the credentials/m);
   });

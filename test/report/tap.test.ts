@@ -50,7 +50,7 @@ describe('tap reporter', () => {
   it('a run that did not finish ends with "Bail out!" and why; hostile titles cannot forge lines or directives', () => {
     const fatal = parseTap(renderTap(unreachableRun()));
     expect(fatal.plan).toBe(0);
-    expect(fatal.bailOut).toMatch(/^error: target unreachable or credentials rejected: /);
+    expect(fatal.bailOut).toMatch(/^error: target unreachable, credentials rejected or not a SCIM endpoint: /);
 
     const result = failingRun();
     result.exitCode = 130;
