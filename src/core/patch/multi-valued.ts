@@ -115,6 +115,12 @@ export class ElementIndex {
 
   /** Every indexed element that denotes the same value as `element`. */
   findAll(element: unknown): unknown[] {
+    const key = this.keyOf(element);
+    if (key !== undefined && !key.startsWith('j:')) {
+      const found: unknown[] = [];
+      for (const e of this.buckets.get(key) ?? []) if (sameElement(this.def, e, element)) found.push(e);
+      return found;
+    }
     return this.candidates(element).filter((e) => sameElement(this.def, e, element));
   }
 

@@ -69,7 +69,7 @@ export function simpleValue(def: AttributeDef, raw: unknown): string | number | 
  * "unassign" in a merge); read-only sub-attributes are ignored as RFC 7643 §2.2 says for client-sent values.
  * A bare primitive becomes `{value: …}` when the attribute has a `value` sub-attribute (Entra's manager string).
  */
-export function complexValue(def: AttributeDef, raw: unknown): ComplexValue {
+export function complexValue(def: AttributeDef, raw: unknown, dropNulls = false): ComplexValue {
   if (!isPlainObject(raw)) {
     const valueSub = findAttr(def.subAttributes, 'value');
     if (valueSub && raw !== null && typeof raw !== 'object') return { [valueSub.name]: simpleValue(valueSub, raw) };
@@ -81,7 +81,11 @@ export function complexValue(def: AttributeDef, raw: unknown): ComplexValue {
     if (!sub) throw badRequest(`"${def.name}" has no sub-attribute ${excerpt(key)}`, 'invalidPath');
     if (sub.mutability === 'readOnly') continue;
     const v = raw[key];
-    out[sub.name] = v === null ? null : simpleValue(sub, v);
+    if (v === null || v === undefined) {
+      if (!dropNulls) out[sub.name] = null;
+      continue;
+    }
+    out[sub.name] = simpleValue(sub, v);
   }
   return out;
 }
@@ -108,7 +112,7 @@ export function attributeValue(def: AttributeDef, raw: unknown): unknown {
   if (raw === null) return null;
   if (def.multiValued) {
     const items = Array.isArray(raw) ? raw : [raw];
-    const elements = items.filter((v) => v !== null).map((v) => (def.type === 'complex' ? compact(complexValue(def, v)) : simpleValue(def, v)));
+    const elements = items.filter((v) => v !== null).map((v) => (def.type === 'complex' ? complexValue(def, v, true) : simpleValue(def, v)));
     return elements.length === 0 ? null : elements;
   }
   // Entra clears the manager by sending an empty string for the whole complex value.
