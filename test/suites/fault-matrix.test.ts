@@ -5,6 +5,7 @@ import { run, startServer, type CheckResult, type RunResult } from '../../src/in
 import { allFaults } from '../../src/server/faults/index.js';
 import { oktaFaults } from '../../src/server/faults/catalog-okta.js';
 import { loadFaults } from '../../src/server/faults/catalog-load.js';
+import { entraFaults } from '../../src/server/faults/catalog-entra.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
 import { tlsMaterial } from '../client/tls-material.js';
 import { inPool } from '../helpers/pool.js';
@@ -167,7 +168,8 @@ describe('fault matrix: every check fails against the defect it exists to catch'
   const checks = { oin: checksOf(suites, 'oin'), aiw: checksOf(suites, 'aiw') };
   // The concurrency and load faults break only what bursts and sustained load see (test/suites/concurrency-faults.test.ts,
   // test/cli/load.test.ts); against the default suites their 61 s spikes and random 429s would only slow CI down.
-  const faults = allFaults().filter((f) => !loadFaults.includes(f));
+  // The Entra faults break only Entra's request shapes, which no Okta suite sends (test/suites/entra-faults.test.ts).
+  const faults = allFaults().filter((f) => !loadFaults.includes(f) && !entraFaults.includes(f));
   const baseline = {} as Record<Variant, RunResult>;
   const rows: MatrixRow[] = [];
 

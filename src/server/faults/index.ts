@@ -1,4 +1,5 @@
 import { coreFaults } from './catalog-core.js';
+import { entraFaults } from './catalog-entra.js';
 import { loadFaults } from './catalog-load.js';
 import { oktaFaults } from './catalog-okta.js';
 import { rfcFaults } from './catalog-rfc.js';
@@ -6,9 +7,9 @@ import type { BehaviourFlags, Fault } from './types.js';
 
 export type { BehaviourFlags, Fault, FaultApi } from './types.js';
 
-/** Every fault mode, in catalog order (core, Okta suites, rfc suite, concurrency and load). */
+/** Every fault mode, in catalog order (core, Okta suites, rfc suite, concurrency and load, entra suite). */
 export function allFaults(): readonly Fault[] {
-  return [...coreFaults, ...oktaFaults, ...rfcFaults, ...loadFaults];
+  return [...coreFaults, ...oktaFaults, ...rfcFaults, ...loadFaults, ...entraFaults];
 }
 
 /** Thrown for a fault id nobody defined; the message lists how to see the valid ones. */
