@@ -174,10 +174,15 @@ export class Journal {
   private handle: FileHandle;
   private size: number;
   private baseSize: number;
+  /** Frames appended since the last write, and who waits for them. */
   private queue: Buffer[] = [];
   private queued: Waiter[] = [];
-  private inflight: Waiter[] = [];
-  private flushing = false;
+  /** Batches written and being synced, oldest first (a sync makes every batch written before it durable). */
+  private syncing: { seq: number; waiters: Waiter[] }[] = [];
+  /** The fdatasyncs in progress on the current file (waited for before closing it). */
+  private syncs = new Set<Promise<unknown>>();
+  private seq = 0;
+  private scheduled = false;
   private failure: Error | undefined;
   private compaction: { handle: FileHandle | undefined; size: number; during: Buffer[]; ready: boolean } | undefined;
   private closed = false;
@@ -207,10 +212,10 @@ export class Journal {
     if (this.failure) return Promise.reject(this.failure);
     this.queue.push(encodeFrame(payload));
     const done = new Promise<void>((resolve, reject) => this.queued.push({ resolve, reject }));
-    if (!this.flushing) {
-      this.flushing = true;
+    if (!this.scheduled) {
+      this.scheduled = true;
       // After the other requests of this turn of the event loop, so that they share the write and the fdatasync.
-      setImmediate(() => void this.flush());
+      setImmediate(() => this.flush());
     }
     return done;
   }
@@ -218,47 +223,70 @@ export class Journal {
   /** Resolves once everything appended so far is on disk; undefined when it already is. */
   barrier(): Promise<void> | undefined {
     if (this.failure) return Promise.reject(this.failure);
-    const waiters = this.queued.length > 0 ? this.queued : this.inflight.length > 0 ? this.inflight : undefined;
+    const waiters = this.queued.length > 0 ? this.queued : this.syncing.at(-1)?.waiters;
     if (!waiters) return undefined;
     return new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
-  private async flush(): Promise<void> {
-    try {
-      while (this.queue.length > 0 && !this.failure) {
-        if (this.compaction?.ready) this.switchToCompacted();
-        if (this.queue.length === 0) break;
-        const batch = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
-        this.inflight = this.queued;
-        this.queue = [];
-        this.queued = [];
-        this.compaction?.during.push(batch);
-        await writeAll(this.handle, batch, this.size);
-        this.size += batch.length;
-        await this.handle.datasync();
-        const done = this.inflight;
-        this.inflight = [];
-        for (const w of done) w.resolve();
-      }
-    } catch (err) {
-      this.fail(err as Error);
-    } finally {
-      this.flushing = false;
+  /**
+   * Writes the queued frames (synchronously: an append to the page cache, in order) and starts their fdatasync
+   * without waiting for the ones already under way, so that a slow sync does not hold the next batches back; a
+   * batch is acknowledged once a sync started after its write has completed.
+   */
+  private flush(): void {
+    this.scheduled = false;
+    if (this.failure || this.queue.length === 0) return;
+    if (this.compaction?.ready) {
+      this.switchToCompacted();
+      if (this.queue.length === 0) return;
     }
-    if (this.compaction?.ready) this.switchToCompacted();
+    const batch = this.queue.length === 1 ? this.queue[0]! : Buffer.concat(this.queue);
+    const waiters = this.queued;
+    this.queue = [];
+    this.queued = [];
+    try {
+      writeAllSync(this.handle.fd, batch, this.size);
+    } catch (err) {
+      waiters.forEach((w) => w.reject(err as Error));
+      this.fail(err as Error);
+      return;
+    }
+    this.size += batch.length;
+    this.compaction?.during.push(batch);
+    const seq = ++this.seq;
+    this.syncing.push({ seq, waiters });
+    const handle = this.handle;
+    const sync = handle.datasync().then(
+      () => {
+        this.syncs.delete(sync);
+        while (this.syncing.length > 0 && this.syncing[0]!.seq <= seq) for (const w of this.syncing.shift()!.waiters) w.resolve();
+        this.afterSync();
+      },
+      (err: unknown) => {
+        this.syncs.delete(sync);
+        // A sync of a file that compaction has replaced meanwhile no longer matters.
+        if (handle === this.handle) this.fail(err as Error);
+      },
+    );
+    this.syncs.add(sync);
+  }
+
+  private afterSync(): void {
+    if (this.compaction?.ready && this.queue.length === 0) this.switchToCompacted();
     if (!this.failure && !this.closed && !this.compaction && this.size > this.options.compactBytes && this.size > 2 * this.baseSize) {
       void this.compact();
     }
   }
 
   private fail(err: Error): void {
+    const first = this.failure === undefined;
     this.failure ??= err;
-    const waiters = [...this.inflight, ...this.queued];
-    this.inflight = [];
+    const waiters = [...this.syncing.flatMap((b) => b.waiters), ...this.queued];
+    this.syncing = [];
     this.queued = [];
     this.queue = [];
     for (const w of waiters) w.reject(this.failure);
-    this.options.onWarning(`cannot write ${this.file} (${this.failure.message}); every request is now refused`);
+    if (first) this.options.onWarning(`cannot write ${this.file} (${this.failure.message}); every request is now refused`);
   }
 
   /**
@@ -288,7 +316,7 @@ export class Journal {
       await handle.datasync();
       if (this.closed || this.failure) throw new Error('journal closed during compaction');
       state.ready = true;
-      if (!this.flushing) this.switchToCompacted();
+      if (this.queue.length === 0) this.switchToCompacted();
     } catch (err) {
       if (this.compaction === state) this.compaction = undefined;
       await state.handle?.close().catch(() => undefined);
@@ -296,7 +324,10 @@ export class Journal {
     }
   }
 
-  /** Synchronous, between flushes: the compacted file gets every frame written or queued so far, then replaces the journal. */
+  /**
+   * Synchronous: the compacted file gets every frame written or queued so far, is synced, then replaces the journal;
+   * every batch still waiting for a sync of the old file is durable in the new one.
+   */
   private switchToCompacted(): void {
     const state = this.compaction!;
     const handle = state.handle!;
@@ -317,19 +348,21 @@ export class Journal {
     this.handle = handle;
     this.size = state.size;
     this.baseSize = state.size;
-    // The queued frames are in the new file already, durably.
-    const waiters = this.queued;
+    const waiters = [...this.syncing.flatMap((b) => b.waiters), ...this.queued];
+    this.syncing = [];
     this.queue = [];
     this.queued = [];
     for (const w of waiters) w.resolve();
-    void old.close().catch(() => undefined);
+    const syncs = [...this.syncs];
+    this.syncs.clear();
+    void Promise.allSettled(syncs).then(() => old.close().catch(() => undefined));
   }
 
   /** Waits for pending writes, then closes the file. */
   async close(): Promise<void> {
     this.closed = true;
     await this.barrier()?.catch(() => undefined);
-    while (this.flushing) await new Promise((r) => setImmediate(r));
+    await Promise.allSettled([...this.syncs]);
     if (this.compaction) await this.compaction.handle?.close().catch(() => undefined);
     this.compaction = undefined;
     await this.handle.close().catch(() => undefined);
