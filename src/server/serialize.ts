@@ -17,11 +17,26 @@ export function markImmutable(resource: object): void {
   Object.defineProperty(resource, TEXT, { value: JSON.stringify(resource), enumerable: false });
 }
 
-const textOf = (value: unknown): string =>
-  (typeof value === 'object' && value !== null ? (value as WithText)[TEXT] : undefined) ?? JSON.stringify(value);
+/**
+ * The last resource serialised without a recorded text, and its text: a PATCHed user under --data is serialised for
+ * the journal and then for the response, the same object in the same request (one entry, so nothing is kept alive).
+ */
+let last: { value: unknown; text: string } = { value: undefined, text: '' };
 
-/** JSON text of a stored resource (its recorded text when it has one). */
-export const jsonText = (resource: object): string => textOf(resource);
+function textOf(value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  const recorded = (value as WithText)[TEXT];
+  if (recorded !== undefined) return recorded;
+  if (last.value === value) return last.text;
+  return JSON.stringify(value);
+}
+
+/** JSON text of a stored resource (its recorded text when it has one), remembered for the response that follows. */
+export function jsonText(resource: object): string {
+  const text = textOf(resource);
+  last = { value: resource, text };
+  return text;
+}
 
 /** JSON text of a response body (a resource, a ListResponse, an error, …). */
 export function serialize(body: unknown): string {
