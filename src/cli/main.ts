@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerRecord } from './record.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { registerServe } from './serve.js';
 import { registerValidate } from './validate.js';
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerList(program);
   registerValidate(program);
+  registerRecord(program);
+  registerReplay(program);
   registerInit(program);
   return program;
 }

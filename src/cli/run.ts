@@ -88,7 +88,17 @@ function secretsOf(options: RunOptions): string[] {
   return secrets.filter((s) => s.length >= ANYWHERE_SECRET_LENGTH);
 }
 
-async function execute(flags: CliFlags): Promise<number> {
+/**
+ * What a run-like command may add to the options from its flags: `replay` gives the converted recording as
+ * `suiteData`, and runs only it unless --suite names more.
+ */
+export interface RunExtras {
+  suiteData?: RunOptions['suiteData'];
+  onlyGivenSuites?: boolean;
+}
+
+/** Runs with the flags of `run` (and the extras of a command built on it); resolves to the exit code. */
+export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promise<number> {
   const { resolveOptions } = await import('../config/resolve.js');
   const { reportDestinations, startRunOutput } = await import('./report-output.js');
   let options: RunOptions;
@@ -96,6 +106,8 @@ async function execute(flags: CliFlags): Promise<number> {
   try {
     const resolved = resolveOptions({ flags, env: process.env, file: await configFile(flags) });
     options = runOptionsFrom(resolved);
+    if (extras.suiteData) options.suiteData = extras.suiteData;
+    if (extras.onlyGivenSuites && flags.suite === undefined) delete options.suites;
     destinations = reportDestinations(resolved.reporters, process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -149,9 +161,24 @@ async function execute(flags: CliFlags): Promise<number> {
 }
 
 export function registerRun(program: Command): void {
-  program
-    .command('run', { isDefault: true })
-    .description('run conformance suites against a SCIM server (the default command; without --url, against the built-in reference server)')
+  addRunOptions(
+    program
+      .command('run', { isDefault: true })
+      .description('run conformance suites against a SCIM server (the default command; without --url, against the built-in reference server)'),
+  )
+    .addHelpText(
+      'after',
+      '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
+        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.',
+    )
+    .action(async (flags: CliFlags) => {
+      process.exitCode = await executeRun(flags);
+    });
+}
+
+/** The options of `run`: shared by every command that runs suites (`run`, `replay`). */
+export function addRunOptions(command: Command): Command {
+  return command
     .option('--url <url>', 'SCIM base URL, e.g. https://app.example.com/scim/v2 (or SCIM_CHECK_URL)')
     .option('--token <token>', 'bearer token (or SCIM_CHECK_TOKEN, which keeps it out of shell history)')
     .option('--basic <user:pass>', 'HTTP Basic credentials instead of a token')
@@ -182,13 +209,5 @@ export function registerRun(program: Command): void {
     .option('--strict', 'SHOULD-level failures fail the run too')
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')
     .option('--burst <n>', 'requests the concurrency suite sends at once (2 to 100; default 10)')
-    .option('--burst-spread <ms>', "spread each burst's requests over this time, ms or e.g. 50ms (default 0: all at once)")
-    .addHelpText(
-      'after',
-      '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
-        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.',
-    )
-    .action(async (flags: CliFlags) => {
-      process.exitCode = await execute(flags);
-    });
+    .option('--burst-spread <ms>', "spread each burst's requests over this time, ms or e.g. 50ms (default 0: all at once)");
 }

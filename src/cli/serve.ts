@@ -20,6 +20,8 @@ interface ServeFlags {
   requestLog?: string;
   maxBody?: string;
   data?: string;
+  record?: string;
+  pseudonymise?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -55,13 +57,15 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (needs --tls-key)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--request-log <file>', 'append every request and response (redacted) to this file as JSON lines')
+    .option('--record <file>', 'write every exchange to a new recording file, for scim-check replay (secrets never reach it)')
+    .option('--pseudonymise', 'with --record: replace names, e-mails and userNames by consistent pseudonyms')
     .option('--max-body <bytes>', 'largest request body accepted (default 1048576)')
     .action(async (flags: ServeFlags) => {
       try {
         await serve(flags);
       } catch (err) {
-        const { DataDirError, SeedError, UnknownFaultError } = await import('../server/index.js');
-        const known = err instanceof ServeUsageError || err instanceof SeedError || err instanceof UnknownFaultError || err instanceof DataDirError;
+        const { DataDirError, RecordingFileError, SeedError, UnknownFaultError } = await import('../server/index.js');
+        const known = err instanceof ServeUsageError || err instanceof SeedError || err instanceof UnknownFaultError || err instanceof DataDirError || err instanceof RecordingFileError;
         const code = (err as NodeJS.ErrnoException).code;
         if (!known && code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
         const message = code === 'EADDRINUSE' ? `port ${flags.port} on ${flags.host} is already in use (try --port 0)` : (err as Error).message;
@@ -112,6 +116,7 @@ async function serve(flags: ServeFlags): Promise<void> {
     ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
     ...(tls ? { tls } : {}),
     ...(flags.requestLog !== undefined ? { requestLogFile: flags.requestLog } : {}),
+    ...(flags.record !== undefined ? { recordFile: flags.record, ...(flags.pseudonymise ? { recordPseudonymise: true } : {}) } : {}),
   });
 
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);

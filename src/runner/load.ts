@@ -100,13 +100,25 @@ export async function loadSuiteFile(file: string, builtIn = false): Promise<Load
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`${file}: invalid JSON${jsonErrorText(text, message)}`);
   }
-  const validate = builtIn ? undefined : await suiteValidator();
-  if (validate && !validate(data)) {
+  return builtIn ? checkedSuite(data, file, builtIn) : suiteFromData(data, file);
+}
+
+/**
+ * A suite given as data (the API's `suiteData`, a converted recording): schema-validated like a suite file.
+ * Throws ConfigError naming `label` and the JSON path.
+ */
+export async function suiteFromData(data: unknown, label: string): Promise<LoadedSuite> {
+  const validate = await suiteValidator();
+  if (!validate(data)) {
     const lines = describeSchemaErrors(validate.errors ?? []);
     const shown = lines.slice(0, 8);
     const more = lines.length > shown.length ? `; and ${lines.length - shown.length} more` : '';
-    throw new ConfigError(`${file}: not a valid suite: ${shown.join('; ')}${more}`);
+    throw new ConfigError(`${label}: not a valid suite: ${shown.join('; ')}${more}`);
   }
+  return checkedSuite(data, label, false);
+}
+
+function checkedSuite(data: unknown, file: string, builtIn: boolean): LoadedSuite {
   const suite = data as SuiteFile;
   for (const check of suite.checks) {
     if (!check.id.startsWith(`${suite.id}/`)) {

@@ -8,7 +8,7 @@ import { startDiscovery, type DiscoverySession } from './discovery.js';
 import { likelyBaseUrl, notScimAnswer } from './endpoint-check.js';
 import { runCheck, suiteHeaders, type CheckEnvironment } from './execute.js';
 import { StepGate } from './gate.js';
-import { resolveSuites, type LoadedSuite } from './load.js';
+import { resolveSuites, suiteFromData, validateSuiteSet, type LoadedSuite } from './load.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { displayText, expandDeep, expandString, type TemplateContext } from './template.js';
@@ -28,7 +28,10 @@ export interface RunOptions {
   proxy?: string;
   /** Extra headers sent on every request; their values are secrets (redacted everywhere). */
   headers?: Record<string, string>;
-  /** Built-in suite ids, "all", or suite file paths. Omitted: the suites of `idp` (the Okta suites by default). */
+  /**
+   * Built-in suite ids, "all", or suite file paths. Omitted: the suites of `idp` (the Okta suites by default),
+   * unless suiteData is given.
+   */
   suites?: string[];
   /**
    * The identity provider modelled: its default suites (okta: okta-spec, okta-users, okta-groups; entra: entra)
@@ -40,6 +43,11 @@ export interface RunOptions {
    * (default). Checks whose shape is common to both always run.
    */
   entraFlag?: EntraFlagOption;
+  /**
+   * Suites given as data (the suite file format), validated like files. Run after those of `suites`; when
+   * `suites` is omitted, only these run (no default or `always` suites join them).
+   */
+  suiteData?: SuiteFile[];
   /** Run only these checks (and the checks they depend on). */
   only?: string[];
   /** Per-request timeout, ms (default 30 000). */
@@ -106,6 +114,17 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_BURST = 100;
 /** How long cleanup may take after the checks, whatever happened to them. */
 const CLEANUP_BUDGET_MS = 15_000;
+
+/** The suites named by `suites` and those given as `suiteData`, loaded and checked as one set. */
+async function selectedSuites(options: RunOptions): Promise<LoadedSuite[]> {
+  const defaults = IDP_SUITE_IDS[options.idp ?? 'okta'];
+  if (!options.suiteData?.length) return resolveSuites(options.suites, defaults);
+  const named = options.suites?.length ? await resolveSuites(options.suites, defaults) : [];
+  const given = await Promise.all(options.suiteData.map((data, i) => suiteFromData(data, `suiteData[${i}] (${data.id})`)));
+  const loaded = [...named, ...given];
+  validateSuiteSet(loaded);
+  return loaded;
+}
 
 /** A check placed in the run, with the suite it belongs to. */
 interface PlannedCheck {
@@ -217,6 +236,11 @@ function planChecks(loaded: LoadedSuite[], options: RunOptions): { suite: SuiteF
     for (const dep of check.dependsOn ?? []) {
       if (!all.has(dep)) throw new ConfigError(`check "${id}" depends on "${dep}", which is not part of this run (select its suite, variant or --entra-flag)`);
       if (position.get(dep)! > position.get(id)!) throw new ConfigError(`check "${id}" depends on "${dep}", which runs after it; order the suites or checks so prerequisites come first`);
+    }
+    const skip = all.get(id)!.check.skip;
+    if (skip !== undefined) {
+      all.get(id)!.leftOut = skip;
+      continue;
     }
     if (options.readOnly) {
       const planned = all.get(id)!;
@@ -336,7 +360,7 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   let mapping: Mapping | undefined;
   try {
     validateOptions(options);
-    plan = planChecks(await resolveSuites(options.suites, IDP_SUITE_IDS[options.idp ?? 'okta']), options);
+    plan = planChecks(await selectedSuites(options), options);
     if (options.mapping !== undefined) mapping = loadMapping(options.mapping);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;

@@ -19,6 +19,7 @@
  * Inside a burst step (see BurstDef) also:
  *   {{$index}}       the request's position in the burst (0-based);  {{$item}} the element of the `each` list it sends
  *   {{$caseVariantOf:var}} the value of `var` in a case form chosen by position: as is, UPPER, lower, then alternating
+ *   {{$braces}}      a literal "{{" (so recorded text holding braces is sent as it was)
  * Check titles and descriptions may hold {{$burst}} and {{$burstTiming}}, so a report says what the run sent.
  * Suite `variables` are evaluated once, in order, when the suite starts (so later ones may use earlier ones).
  * Object keys in a body are templates too (e.g. `{"{{genCustomExtSchema}}": …}` for an extension URN read from
@@ -108,6 +109,8 @@ export interface CheckDef {
   requires?: Feature[];
   /** Only when the run sends this Entra feature-flag shape (see EntraFlag; --entra-flag). */
   entraFlag?: EntraFlag;
+  /** Never run: reported as skipped with this reason (e.g. a replayed write to a resource the replay did not create). */
+  skip?: string;
   steps: StepDef[];
 }
 
@@ -198,6 +201,8 @@ interface AssertionBase {
   ifStatus?: number;
 }
 
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
+
 /** A predicate on a selected value; every predicate given must hold. */
 export interface ValueAssertion {
   that: Selector;
@@ -230,7 +235,8 @@ export interface ValueAssertion {
  */
 export type Assertion = AssertionBase &
   (
-    | { status: number | number[] }
+    /** One status, any of several, or a class: "2xx", "4xx", … */
+    | { status: number | number[] | StatusClass }
     | { schema: SchemaName }
     | { maxMs: number }
     | { walk: 'noDuplicates' | 'complete' | 'totalConsistent' | 'startIndexEchoed'; includes?: string[] }

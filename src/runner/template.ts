@@ -38,6 +38,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $domain: { arg: 'none' },
   $baseUrl: { arg: 'none' },
   $tlsVerified: { arg: 'none' },
+  $braces: { arg: 'none' },
   $uuid: { arg: 'none' },
   $digits: { arg: 'count' },
   $lower: { arg: 'count' },
@@ -115,6 +116,8 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       return ctx.baseUrl;
     case '$tlsVerified':
       return ctx.tlsVerified === true;
+    case '$braces':
+      return '{{';
     case '$uuid':
       return randomUUID();
     case '$digits':

@@ -8,6 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ScimError } from '../core/scim-error.js';
 import type { ScimApp } from './app.js';
 import type { ScimRequest, ScimResponse } from './exchange.js';
+import { headersAsSent } from '../recording/scrub.js';
+import type { RecordingWriter } from '../recording/writer.js';
 import type { RequestLog } from './request-log.js';
 import { errorResponse, quoted } from './respond.js';
 import { serialize } from './serialize.js';
@@ -18,6 +20,8 @@ export interface HttpOptions {
   latencyMs: number;
   log: ((line: string) => void) | undefined;
   requestLog: RequestLog;
+  /** `serve --record FILE`: every exchange, scrubbed, in the recording format (src/recording). */
+  recorder?: RecordingWriter | undefined;
 }
 
 const CONTENT_TYPE = 'application/scim+json; charset=utf-8';
@@ -41,6 +45,16 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
         headers: req.headers,
         requestBody: scimReq?.body,
         responseBody: answer.raw !== undefined ? String(answer.raw) : answer.body,
+      });
+      options.recorder?.record({
+        time: Date.now() - ms,
+        ms,
+        request: { method: req.method ?? '', path: belowBase(originForm(url).split('?')[0]!, options.basePath) !== undefined ? originForm(url).slice(options.basePath.length) || '/' : originForm(url), headers: headersAsSent(req.rawHeaders), ...(scimReq?.body !== undefined ? { json: scimReq.body } : {}) },
+        response: {
+          status,
+          headers: Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])),
+          ...(answer.raw !== undefined ? { text: String(answer.raw) } : answer.body !== undefined ? { json: answer.body } : {}),
+        },
       });
     };
     if (options.latencyMs > 0) void sleep(options.latencyMs).then(write);

@@ -17,6 +17,7 @@ import { Discovery } from './discovery.js';
 import { mergedFlags, resolveFaults } from './faults/index.js';
 import { checkContinue, createListener, onClientError } from './http.js';
 import { DEFAULT_COMPACT_BYTES, attachData, isEmpty, openData, type OpenedData } from './persistence.js';
+import { RecordingWriter } from '../recording/writer.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
 import { loadSeed, readSeedFile, type SeedData } from './seed.js';
 import { ScimStore } from './store.js';
@@ -29,6 +30,7 @@ export type { ScimRequest, ScimResponse } from './exchange.js';
 export type { RequestLogEntry } from './request-log.js';
 export { SeedError, type SeedData } from './seed.js';
 export { DataDirError } from './persistence.js';
+export { RecordingFileError } from '../recording/writer.js';
 export type { ScimStore } from './store.js';
 
 export interface ServerOptions {
@@ -64,6 +66,10 @@ export interface ServerOptions {
   data?: string;
   /** With `data`: the journal size from which it is compacted (default 16 MiB; again whenever it doubles). */
   dataCompactBytes?: number;
+  /** `serve --record FILE`: writes every exchange to this new file in the recording format (src/recording). */
+  recordFile?: string;
+  /** With recordFile: replace names, e-mails and userNames by consistent pseudonyms. */
+  recordPseudonymise?: boolean;
 }
 
 export interface RunningServer {
@@ -205,7 +211,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   }
   const secrets = [token ?? '', basic?.pass ?? '', basic ? Buffer.from(`${basic.user}:${basic.pass}`).toString('base64') : ''];
   const requestLog = new RequestLog(options.requestLogSize ?? 100, secrets, options.requestLogFile);
-  handler = createListener(app, { basePath, maxBodyBytes, latencyMs: options.latencyMs ?? 0, log, requestLog });
+  let recorder: RecordingWriter | undefined;
+  if (options.recordFile !== undefined) {
+    try {
+      recorder = new RecordingWriter({ file: options.recordFile, source: 'serve', target: ctx.url, basePath, secrets, ...(options.recordPseudonymise ? { pseudonymise: true } : {}) });
+    } catch (err) {
+      server.close();
+      throw err;
+    }
+  }
+  handler = createListener(app, { basePath, maxBodyBytes, latencyMs: options.latencyMs ?? 0, log, requestLog, recorder });
 
   return {
     url: ctx.url,
@@ -229,6 +244,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       });
       await requestLog.close();
       await ctx.data?.close();
+      recorder?.close();
     },
   };
 }

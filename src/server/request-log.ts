@@ -4,7 +4,8 @@
  * the configured token or password) and password attribute values never leave the server.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { createRedactor, REDACTED, type Redactor } from '../client/redact.js';
+import { createRedactor, type Redactor } from '../client/redact.js';
+import { maskPasswords } from '../core/password-mask.js';
 
 export interface RequestLogEntry {
   time: string;
@@ -29,8 +30,6 @@ interface RawEntry {
   requestBody: unknown;
   responseBody: unknown;
 }
-
-const MAX_DEPTH = 32;
 
 export class RequestLog {
   private readonly ring: (RawEntry | undefined)[];
@@ -91,21 +90,8 @@ export class RequestLog {
       ms: raw.ms,
       requestHeaders: this.redactor.redactHeaders(headers),
     };
-    if (raw.requestBody !== undefined) entry.requestBody = this.redactor.redactValue(maskPasswords(raw.requestBody, 0));
-    if (raw.responseBody !== undefined) entry.responseBody = this.redactor.redactValue(maskPasswords(raw.responseBody, 0));
+    if (raw.requestBody !== undefined) entry.requestBody = this.redactor.redactValue(maskPasswords(raw.requestBody));
+    if (raw.responseBody !== undefined) entry.responseBody = this.redactor.redactValue(maskPasswords(raw.responseBody));
     return entry;
   }
-}
-
-/** Copy with every "password" member masked; nesting beyond MAX_DEPTH is cut (bodies are client-controlled). */
-function maskPasswords(value: unknown, depth: number): unknown {
-  if (typeof value !== 'object' || value === null) return value;
-  if (depth >= MAX_DEPTH) return '[nested too deep]';
-  if (Array.isArray(value)) return value.map((item) => maskPasswords(item, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    const masked = key.toLowerCase() === 'password' && typeof item === 'string' ? REDACTED : maskPasswords(item, depth + 1);
-    Object.defineProperty(out, key, { value: masked, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
 }
