@@ -19,6 +19,11 @@ const FILTER_ATTRIBUTES = /^(?:urn:[^\s]*:)?(userName|displayName|nickName|email
 
 type Kind = 'user' | 'email' | 'name';
 
+/** Members whose strings are identifiers, never free text to scan. */
+const IDENTIFIER_KEYS = new Set(['id', 'schemas', '$ref', 'resourceType', 'location', 'version', 'op', 'type', 'externalId']);
+/** Learnt values shorter than this are replaced only where they stand whole. */
+const MIN_SCANNED = 3;
+
 export class Pseudonymiser {
   /** Original (lower-cased) → pseudonym. */
   private readonly map = new Map<string, string>();
@@ -27,15 +32,23 @@ export class Pseudonymiser {
   private scanPattern: RegExp | undefined;
   private patternSize = 0;
 
-  /** Learns the personal values of one message body (a resource, a list, a PatchOp, a .search request). */
-  learnBody(body: unknown, depth = 0): void {
+  /**
+   * Learns the personal values of one message body (a resource, a list, a PatchOp, a .search request). `group`:
+   * the body is about a group (a /Groups request), whose displayName is the group's name, not a person's — whether
+   * a value is personal is decided the same way wherever it first appears, so the file is consistent from line one.
+   */
+  learnBody(body: unknown, group = false, depth = 0, parentKey = ''): void {
     if (depth > 32 || typeof body !== 'object' || body === null) return;
     if (Array.isArray(body)) {
-      for (const item of body) this.learnBody(item, depth + 1);
+      // A user's `groups` name groups, not people; a group's `members` are people (or groups, named by display).
+      if (parentKey.toLowerCase() === 'groups') return;
+      const inner = parentKey.toLowerCase() === 'members' ? false : group;
+      for (const item of body) this.learnBody(item, inner, depth + 1);
       return;
     }
     const record = body as Record<string, unknown>;
-    const isGroup = Array.isArray(record.schemas) && record.schemas.some((s) => typeof s === 'string' && /:Group$/i.test(s));
+    const schemas = Array.isArray(record.schemas) ? record.schemas.filter((x): x is string => typeof x === 'string') : [];
+    const isGroup = schemas.some((x) => /:Group$/i.test(x)) || (group && !schemas.some((x) => /:User$/i.test(x)));
     for (const [key, value] of Object.entries(record)) {
       const lower = key.toLowerCase();
       if (typeof value === 'string') {
@@ -43,7 +56,7 @@ export class Pseudonymiser {
         else if ((lower === 'displayname' && !isGroup) || lower === 'nickname') this.learn(value, 'name');
         else if (lower === 'display' && typeof record.value === 'string' && record.value !== value) this.learn(value, 'name');
         else if (lower === 'value' && typeof record.type === 'string' && value.includes('@')) this.learn(value, 'email');
-        else if (lower === 'filter') this.learnFilter(value);
+        else if (lower === 'filter') this.learnFilter(value, isGroup);
       } else if (lower === 'name' && value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const part of NAME_PARTS) {
           const text = (value as Record<string, unknown>)[part];
@@ -55,19 +68,23 @@ export class Pseudonymiser {
           if (typeof text === 'string') this.learn(text, 'email');
         }
       } else if (lower === 'operations' && Array.isArray(value)) {
-        for (const op of value) this.learnOperation(op, depth + 1);
+        for (const op of value) this.learnOperation(op, isGroup, depth + 1);
       } else {
-        this.learnBody(value, depth + 1);
+        this.learnBody(value, isGroup, depth + 1, key);
       }
     }
   }
 
-  /** Learns the compared values of a SCIM filter on personal attributes (`userName eq "x"`, `emails co "y"`). */
-  learnFilter(filter: string): void {
+  /**
+   * Learns the compared values of a SCIM filter on personal attributes (`userName eq "x"`, `emails co "y"`).
+   * On /Groups (`group`), displayName is a group's name and is left alone.
+   */
+  learnFilter(filter: string, group = false): void {
     const comparison = /([A-Za-z0-9_:.$\-[\]" ]+?)\s+(?:eq|ne|co|sw|ew)\s+"((?:[^"\\]|\\.)*)"/gi;
     for (const match of filter.matchAll(comparison)) {
-      const attribute = match[1]!.trim().replace(/^.*\[/, '').replace(/^\(+/, '');
       const full = match[1]!.trim().replace(/^\(+/, '');
+      const attribute = full.replace(/^.*\[/, '');
+      if (group && /(^|:)displayName$/i.test(attribute)) continue;
       let literal: string;
       try {
         literal = JSON.parse(`"${match[2]!}"`) as string;
@@ -78,20 +95,23 @@ export class Pseudonymiser {
     }
   }
 
-  private learnOperation(op: unknown, depth: number): void {
+  private learnOperation(op: unknown, group: boolean, depth: number): void {
     if (typeof op !== 'object' || op === null) return;
     const { path, value } = op as { path?: unknown; value?: unknown };
     if (typeof path === 'string' && typeof value === 'string') {
       const leaf = path.replace(/^urn:[^\s]*:/, '');
       if (/^userName$/i.test(leaf)) this.learn(value, value.includes('@') ? 'email' : 'user');
-      else if (/^(displayName|nickName|name\.(formatted|familyName|givenName|middleName))$/i.test(leaf)) this.learn(value, 'name');
+      else if (/^displayName$/i.test(leaf) && !group) this.learn(value, 'name');
+      else if (/^(nickName|name\.(formatted|familyName|givenName|middleName))$/i.test(leaf)) this.learn(value, 'name');
       else if (/^emails/i.test(leaf) && value.includes('@')) this.learn(value, 'email');
     } else if (typeof path === 'string' && /^name$/i.test(path)) {
-      this.learnBody({ name: value }, depth);
+      this.learnBody({ name: value }, group, depth);
     } else if (typeof path === 'string' && /^emails/i.test(path)) {
-      this.learnBody({ emails: Array.isArray(value) ? value : [value] }, depth);
+      this.learnBody({ emails: Array.isArray(value) ? value : [value] }, group, depth);
+    } else if (typeof path === 'string' && /^members/i.test(path)) {
+      this.learnBody({ members: Array.isArray(value) ? value : [value] }, false, depth);
     } else {
-      this.learnBody(value, depth);
+      this.learnBody(value, group, depth);
     }
   }
 
@@ -113,9 +133,9 @@ export class Pseudonymiser {
 
   /** Replaces learnt values inside free text (filters, non-JSON bodies, URL paths), longest first. */
   replaceIn(text: string): string {
-    if (this.map.size === 0) return text;
+    if (this.map.size === 0 || text.length === 0) return text;
     if (!this.scanPattern || this.patternSize !== this.map.size) {
-      const originals = [...this.map.keys()].sort((a, b) => b.length - a.length);
+      const originals = [...this.map.keys()].filter((o) => o.length >= MIN_SCANNED).sort((a, b) => b.length - a.length);
       const forms = new Set<string>();
       for (const original of originals) {
         forms.add(escapeRegExp(original));
@@ -138,9 +158,13 @@ export class Pseudonymiser {
     });
   }
 
-  /** Copy of a JSON value with every learnt value replaced: whole strings, and inside `filter` members. */
+  /**
+   * Copy of a JSON value with every learnt value replaced: whole strings, and inside free text (a filter, an
+   * error's detail). Never inside identifiers: URNs, URLs, ids, schema names — "User" as somebody's given name
+   * must not rename "urn:…:core:2.0:User".
+   */
   apply(value: unknown, depth = 0, key = ''): unknown {
-    if (typeof value === 'string') return this.of(value) ?? (key.toLowerCase() === 'filter' ? this.replaceIn(value) : value);
+    if (typeof value === 'string') return this.of(value) ?? (IDENTIFIER_KEYS.has(key) || /^(urn:|https?:\/\/)/i.test(value) ? value : this.replaceIn(value));
     if (depth > 32 || typeof value !== 'object' || value === null) return value;
     if (Array.isArray(value)) return value.map((item) => this.apply(item, depth + 1));
     const out: Record<string, unknown> = {};

@@ -147,9 +147,10 @@ export class Scrubber {
   private pseudonymised(exchange: RecordedHttpExchange): RecordedHttpExchange {
     const p = this.pseudonymiser!;
     const query = exchange.request.path.includes('?') ? exchange.request.path.slice(exchange.request.path.indexOf('?') + 1) : '';
-    for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'filter') p.learnFilter(value);
-    p.learnBody(exchange.request.body);
-    p.learnBody(exchange.response?.body);
+    const group = /^\/Groups(\/|\?|$)/i.test(exchange.request.path);
+    for (const [name, value] of new URLSearchParams(query)) if (name.toLowerCase() === 'filter') p.learnFilter(value, group);
+    p.learnBody(exchange.request.body, group);
+    p.learnBody(exchange.response?.body, group);
     const message = <M extends RecordedHttpMessage>(m: M): M => ({
       ...m,
       ...(m.body !== undefined ? { body: p.apply(m.body) } : {}),
