@@ -50,6 +50,11 @@ interface Mapping {
   ids: Map<string, string>;
   /** Ids the replay itself creates (writes to them are allowed). */
   created: Set<string>;
+  /**
+   * Ids captured by the step being built: its own assertions cannot use them yet (captures are made after the
+   * step's assertions), so there they stay literal.
+   */
+  pending: Set<string>;
   /** Lower-cased recorded name → variable holding the replay's name. */
   names: Map<string, { variable: string; original: string }>;
   variables: Record<string, string>;
@@ -109,6 +114,7 @@ export function recordingToSuite(recording: Recording, options: ReplayOptions): 
   const mapping: Mapping = {
     ids: new Map(),
     created: new Set(),
+    pending: new Set(),
     names: new Map(),
     variables: {},
     recordedBase: [],
@@ -202,6 +208,7 @@ function exchangeCheck(ex: RecordedHttpExchange, ctx: CheckContext): CheckDef {
     expect.push(...responseAssertions(ex.response.body, mapping, capture));
   }
   step.expect = expect;
+  mapping.pending.clear();
   if (Object.keys(capture).length) step.capture = capture;
   check.steps.push(step);
   return check;
@@ -278,7 +285,7 @@ function splitQuery(path: string): [string, string | undefined] {
 function mapText(text: string, mapping: Mapping, encoded = false): string {
   const forms: [string, string][] = [];
   for (const base of mapping.recordedBase) forms.push([base, '{{$baseUrl}}']);
-  for (const [id, variable] of mapping.ids) if (id.length >= MIN_ID_FOR_TEXT) forms.push([id, `{{${variable}}}`]);
+  for (const [id, variable] of mapping.ids) if (id.length >= MIN_ID_FOR_TEXT && !mapping.pending.has(id)) forms.push([id, `{{${variable}}}`]);
   for (const { variable, original } of mapping.names.values()) {
     forms.push([original, `{{${variable}}}`]);
     if (original.toUpperCase() !== original) forms.push([original.toUpperCase(), `{{$upperOf:${variable}}}`]);
@@ -304,7 +311,7 @@ function mapText(text: string, mapping: Mapping, encoded = false): string {
 /** Maps a JSON value of a request (or an expected value): whole strings first, then text inside strings. */
 function mapValue(value: unknown, mapping: Mapping, depth = 0): unknown {
   if (typeof value === 'string') {
-    const variable = mapping.ids.get(value);
+    const variable = mapping.pending.has(value) ? undefined : mapping.ids.get(value);
     if (variable) return `{{${variable}}}`;
     const name = mapping.names.get(value.toLowerCase());
     if (name && name.original === value) return `{{${name.variable}}}`;
@@ -357,6 +364,7 @@ function captureOrExpectId(record: Record<string, unknown>, at: string, mapping:
   }
   const variable = `id${mapping.ids.size + 1}`;
   mapping.ids.set(id, variable);
+  mapping.pending.add(id);
   capture[variable] = `${at}.id`;
 }
 
@@ -372,6 +380,7 @@ function itemFields(item: unknown, mapping: Mapping, at: string, capture: Record
     else {
       const variable = `id${mapping.ids.size + 1}`;
       mapping.ids.set(id, variable);
+      mapping.pending.add(id);
       capture[variable] = `${at}.id`;
     }
   }
