@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerInit } from './init.js';
 import { registerList } from './list.js';
+import { registerLoad } from './load.js';
 import { registerRecord } from './record.js';
 import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .addHelpText('after', '\n`run` is the default command: `scim-check --url URL --token T` tests a SCIM server, and plain `scim-check`\ntests the built-in reference server. `scim-check run --help` lists its options.');
   registerRun(program);
   registerServe(program);
+  registerLoad(program);
   registerList(program);
   registerValidate(program);
   registerRecord(program);

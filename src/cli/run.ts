@@ -19,7 +19,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 const DEFAULT_CONFIG_FILE = 'scim-check.config.json';
 
 /** The config file taking part, if any: --config FILE, else ./scim-check.config.json when it exists. */
-async function configFile(flags: CliFlags): Promise<LoadedConfig | undefined> {
+export async function configFile(flags: { config?: string }): Promise<LoadedConfig | undefined> {
   if (flags.config === undefined && !existsSync(DEFAULT_CONFIG_FILE)) return undefined;
   const { loadConfig } = await import('../config/load.js');
   return loadConfig({ cwd: process.cwd(), ...(flags.config !== undefined ? { configPath: flags.config } : {}) });
@@ -69,14 +69,14 @@ export function wantsColour(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
   return isTty;
 }
 
-async function colourPaint(): Promise<Paint> {
+export async function colourPaint(): Promise<Paint> {
   const { Chalk } = await import('chalk');
   const c = new Chalk({ level: 1 });
   return { pass: c.green, fail: c.red, skip: c.gray, warn: c.yellow, dim: c.dim, bold: c.bold };
 }
 
 /** Every secret the flags carry, for a last redaction pass over everything printed or written. */
-function secretsOf(options: RunOptions): string[] {
+export function secretsOf(options: Pick<RunOptions, "auth" | "headers">): string[] {
   const secrets: string[] = [];
   const auth = options.auth;
   if (auth?.kind === 'bearer') secrets.push(auth.token);

@@ -28,6 +28,8 @@ export interface DispatcherOptions {
   env: NodeJS.ProcessEnv;
   /** Backstop for undici's own head/body timers; the client's abort normally fires first. */
   timeoutMs: number;
+  /** Most connections per origin (default: no limit); further requests wait in the pool's queue. */
+  connections?: number;
 }
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
@@ -47,6 +49,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     headersTimeout: options.timeoutMs + 1_000,
     bodyTimeout: options.timeoutMs + 1_000,
     connect: { ...tls, timeout: Math.min(options.timeoutMs, 10_000) },
+    ...(options.connections ? { connections: options.connections } : {}),
   };
   if (options.proxy) {
     const { ProxyAgent } = require('undici') as typeof import('undici');

@@ -86,6 +86,8 @@ export interface ConfigFileData {
   concurrency?: number;
   burst?: number;
   burstSpread?: number | string;
+  /** `scim-check load` only (src/cli/load.ts). */
+  load?: { confirm?: boolean; rate?: number; duration?: number | string; idp?: 'okta' | 'entra' };
 }
 
 /** A loaded config file: its absolute path (relative paths inside it are resolved against its folder). */

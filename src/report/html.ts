@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+import type { CheckResult, CheckStatus, LoadSummary, RunResult } from '../runner/results.js';
 import { STATUS_LABEL, STATUS_ORDER, formatMs, latencySvg, suiteBarsSvg } from './html/charts.js';
 import { checkBlock } from './html/checks.js';
-import { operationLatencies } from './html/latency.js';
+import { operationLatencies, type OperationLatency } from './html/latency.js';
+import { loadSummaryLine } from './load-table.js';
 import { html, trusted, type SafeHtml } from './html/markup.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
@@ -103,9 +104,14 @@ function entraSection(result: RunResult): SafeHtml | null {
   return html`<h2 id="entra">Entra readiness</h2><p class="oin-verdict ${readiness.ready ? 'ready' : 'not-ready'}">${readinessSummary(readiness)}.</p><table class="oin entra"><thead><tr><th>Entra flow</th><th>Result</th><th>If it fails in Entra</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** A load run's operations as chart rows: latency from each request's due time, from the run's histograms. */
+function loadLatencies(load: LoadSummary): OperationLatency[] {
+  return load.operations.map((o) => ({ operation: o.operation, count: o.sent, errors: o.errors + o.timeouts, medianMs: o.p50Ms, p95Ms: o.p95Ms, maxMs: o.maxMs }));
+}
+
 function latencySection(result: RunResult): SafeHtml {
-  const rows = operationLatencies(result);
-  const heading = html`<h2>Latency by operation</h2>`;
+  const rows = result.load ? loadLatencies(result.load) : operationLatencies(result);
+  const heading = result.load ? html`<h2>Latency by operation (from each request's due time)</h2><p class="muted">${loadSummaryLine(result.load)}</p>` : html`<h2>Latency by operation</h2>`;
   if (rows.length === 0) return html`${heading}<p class="muted">No HTTP exchanges were recorded.</p>`;
   return html`${heading}<ul class="legend"><li><span class="swatch median"></span>median</li><li><span class="swatch p95"></span>95th percentile</li><li><span class="swatch max"></span>maximum</li><li>log scale; values: median · p95 · max (requests)</li></ul><div class="chart-wrap">${latencySvg(rows)}</div>`;
 }
@@ -152,7 +158,7 @@ export function renderHtml(result: RunResult): string {
 <main>
 ${headerSection(result)}
 ${suitesSection(result)}
-${oinSection(result)}
+${result.load ? null : oinSection(result)}
 ${entraSection(result)}
 ${latencySection(result)}
 ${checksSection(result)}

@@ -8,6 +8,7 @@ import { terminalText } from '../common/terminal-text.js';
 import type { CheckResult, CheckStatus, RunResult, SuiteResult } from '../runner/results.js';
 import { failureSummary, OIN_PASSING, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
+import { loadSummaryLine, loadTable } from './load-table.js';
 
 const MAX_LISTED = 40;
 const VALUE_CHARS = 120;
@@ -127,13 +128,22 @@ function cleanupSection(result: RunResult): string[] {
   return lines;
 }
 
+/** `scim-check load`: the per-operation figures. */
+function loadSection(result: RunResult): string[] {
+  if (!result.load) return [];
+  const { header, rows } = loadTable(result.load);
+  const row = (cells: string[]): string => `| ${cells.map(mdText).join(' | ')} |`;
+  return ['', '### Load', '', row(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(row), '', mdText(loadSummaryLine(result.load))];
+}
+
 export function renderMarkdown(result: RunResult): string {
   const checks = result.suites.flatMap((s) => s.checks);
   const lines = [
     ...header(result),
     ...suiteTable(result.suites),
-    ...oinSection(result),
+    ...(result.load ? [] : oinSection(result)),
     ...entraSection(result),
+    ...loadSection(result),
     ...listSection('Failures', checks.filter((c) => c.status === 'failed'), firstFailure),
     ...listSection('Warnings', checks.filter((c) => c.status === 'warning'), firstFailure),
     ...listSection('Known failures', checks.filter((c) => c.status === 'known-failure'), firstFailure),

@@ -1,7 +1,8 @@
 import type { Exchange } from '../client/exchange.js';
-import type { CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+import type { CheckResult, CheckStatus, LoadSummary, RunResult } from '../runner/results.js';
 import { terminalText } from '../common/terminal-text.js';
 import { toolVersion } from '../common/version.js';
+import { loadSummaryLine, loadTable } from './load-table.js';
 import { OIN_PASSING, oinSteps } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
@@ -222,10 +223,19 @@ export function summaryLine(result: RunResult): string {
   return `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`;
 }
 
+/** `scim-check load`: the per-operation figures as an aligned table. */
+function renderLoad(load: LoadSummary, paint: Paint): string[] {
+  const { header, rows } = loadTable(load);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [paint.bold('Load'), `  ${paint.dim(line(header))}`, ...rows.map((r) => `  ${line(r)}`), `  ${paint.dim(loadSummaryLine(load))}`];
+}
+
 /** Everything after the checks: OIN readiness, cleanup, notes, why the run stopped, time and the summary line. */
 function renderTail(unsafe: RunResult, paint: Paint): string[] {
   const result = terminalSafe({ ...unsafe, suites: [] as RunResult['suites'] });
   const out: string[] = [''];
+  if (unsafe.load) out.push(...renderLoad(unsafe.load, paint), '');
   out.push(...renderOinReadiness(unsafe, paint));
   out.push(...renderEntraReadiness(unsafe, paint));
   const cleanup = renderCleanup(result, paint);

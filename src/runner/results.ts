@@ -69,4 +69,47 @@ export interface RunResult {
   deadlineReached?: boolean;
   /** Run-level notes for the reader (e.g. which checks --read-only left out). */
   notes?: string[];
+  /** `scim-check load` only: the load offered and what each operation achieved. */
+  load?: LoadSummary;
+}
+
+/** One operation of a load run (e.g. "lookup (GET /Users?filter)"): counts and latency from the time each request was due. */
+export interface LoadOperationSummary {
+  operation: string;
+  sent: number;
+  ok: number;
+  errors: number;
+  timeouts: number;
+  /** 429 answers; with an integer Retry-After; without; retries after the wait that were not rate-limited again. */
+  throttled: number;
+  retryAfterPresent: number;
+  retryAfterMissing: number;
+  honoured: number;
+  /** Successful answers per second of the run. */
+  okPerS: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Answers by status ("200", "429", "timeout", "error"). */
+  statuses: Record<string, number>;
+}
+
+export interface LoadSummary {
+  idp: 'okta' | 'entra';
+  /** Offered load: requests due per second, for durationMs. */
+  ratePerS: number;
+  durationMs: number;
+  timeoutMs: number;
+  /** Requests sent, and successful answers per second over the run. */
+  sent: number;
+  okPerS: number;
+  /** Share of answered or timed-out requests that failed (0..1). */
+  failureShare: number;
+  /** How late the generator sent requests after their due time (99th percentile and maximum). */
+  sendLagP99Ms: number;
+  sendLagMaxMs: number;
+  /** CPU time the generator spent per request (µs): 1,000,000 / this is what one core of it can send per second. */
+  generatorCpuPerRequestUs: number;
+  operations: LoadOperationSummary[];
 }

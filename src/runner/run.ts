@@ -138,7 +138,7 @@ function emptyCleanup(): CleanupResult {
   return { removed: [], left: [], kept: [] };
 }
 
-function baseResult(url: string, embedded: boolean, startedAt: Date): RunResult {
+export function baseResult(url: string, embedded: boolean, startedAt: Date): RunResult {
   return {
     formatVersion: 1,
     tool: { name: 'scim-check', version: toolVersion() },
@@ -152,6 +152,19 @@ function baseResult(url: string, embedded: boolean, startedAt: Date): RunResult 
   };
 }
 
+/** A --url must be http(s), without credentials in it, and come with credentials; throws ConfigError. */
+export function checkTargetUrl(url: string, hasCredentials: boolean): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`--url is not a valid URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`--url must be http:// or https:// (got ${parsed.protocol})`);
+  if (parsed.username || parsed.password) throw new ConfigError('--url must not carry credentials; use --token, --basic or --header');
+  if (!hasCredentials) throw new ConfigError('no credentials: give --token (or SCIM_CHECK_TOKEN), --basic user:pass or --header "Authorization: …"');
+}
+
 /** Checks option values the type system cannot (numbers, URL scheme); throws ConfigError. */
 function validateOptions(o: RunOptions): void {
   for (const [name, v] of [['timeoutMs', o.timeoutMs], ['deadlineMs', o.deadlineMs], ['concurrency', o.concurrency]] as const) {
@@ -161,20 +174,7 @@ function validateOptions(o: RunOptions): void {
   if (o.burstSpreadMs !== undefined && !(Number.isInteger(o.burstSpreadMs) && o.burstSpreadMs >= 0 && o.burstSpreadMs <= 10_000)) {
     throw new ConfigError(`--burst-spread must be 0 to 10000 ms (got ${String(o.burstSpreadMs)})`);
   }
-  if (o.url !== undefined) {
-    let parsed: URL;
-    try {
-      parsed = new URL(o.url);
-    } catch {
-      throw new ConfigError(`--url is not a valid URL: ${o.url}`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`--url must be http:// or https:// (got ${parsed.protocol})`);
-    if (parsed.username || parsed.password) throw new ConfigError('--url must not carry credentials; use --token, --basic or --header');
-    const hasAuth = o.auth !== undefined && o.auth.kind !== 'none';
-    if (!o.token && !o.basic && !hasAuth && !Object.keys(o.headers ?? {}).length) {
-      throw new ConfigError('no credentials: give --token (or SCIM_CHECK_TOKEN), --basic user:pass or --header "Authorization: …"');
-    }
-  }
+  if (o.url !== undefined) checkTargetUrl(o.url, Boolean(o.token || o.basic || (o.auth !== undefined && o.auth.kind !== 'none') || Object.keys(o.headers ?? {}).length));
   if (o.token !== undefined && o.basic !== undefined) throw new ConfigError('give either --token or --basic, not both');
   for (const [what, secret] of credentialSecrets(o)) {
     if (secret.length < MIN_SECRET_LENGTH) {
@@ -301,7 +301,7 @@ function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfi
  * Sent with the headers of the first suite (an IdP's connection test is its first request). The exchange's notes
  * (e.g. 429 waits) go to `notes`.
  */
-async function preflight(client: ScimClient, url: string, headers: Record<string, string>, registry: CleanupRegistry, notes: string[] = []): Promise<string | undefined> {
+export async function preflight(client: ScimClient, url: string, headers: Record<string, string>, registry: CleanupRegistry, notes: string[] = []): Promise<string | undefined> {
   const ex = await client.send({ method: 'GET', url: '/Users?startIndex=1&count=1', headers });
   notes.push(...(ex.notes ?? []));
   // What existed before the run: the server's clock now, and the user this answer shows (cleanup never removes it).
@@ -316,7 +316,7 @@ async function preflight(client: ScimClient, url: string, headers: Record<string
   return `${url} is not a SCIM endpoint: ${notScim}; ${likely ? `did you mean ${likely}?` : 'a SCIM base URL usually ends in /scim/v2 (see the application\'s SCIM settings)'}`;
 }
 
-function countAndExit(result: RunResult, strict: boolean): void {
+export function countAndExit(result: RunResult, strict: boolean): void {
   const counts = result.counts;
   let failing = false;
   for (const suite of result.suites) {

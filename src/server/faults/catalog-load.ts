@@ -17,9 +17,9 @@ import type { Fault, FaultApi } from './types.js';
 export const RACE_WINDOW_MS = 200;
 /** Longer than Okta's 60 s: a request that slow is one Okta has given up on. */
 export const SPIKE_MS = 61_000;
-/** Every SPIKE_EVERY-th request gets the spike; every THROTTLE_EVERY-th gets a 429. */
-const SPIKE_EVERY = 20;
-const THROTTLE_EVERY = 10;
+/** Every SPIKE_EVERY-th request gets the spike, every THROTTLE_EVERY-th a 429 (primes: no request mix keeps missing them). */
+const SPIKE_EVERY = 23;
+const THROTTLE_EVERY = 11;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => v !== null && typeof v === 'object' && !Array.isArray(v);
