@@ -14,7 +14,7 @@ import type { Fault, FaultApi } from './types.js';
  */
 
 /** How long a race fault's check and its write are apart. */
-export const RACE_WINDOW_MS = 200;
+export const RACE_WINDOW_MS = 500;
 /** Longer than Okta's 60 s: a request that slow is one Okta has given up on. */
 export const SPIKE_MS = 61_000;
 /** Every SPIKE_EVERY-th request gets the spike, every THROTTLE_EVERY-th a 429 (primes: no request mix keeps missing them). */
