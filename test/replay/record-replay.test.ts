@@ -90,3 +90,35 @@ describe('replaying it', () => {
     expect(failure).toHaveProperty('actual');
   });
 });
+
+describe('recording the Entra suite (--idp entra) and replaying it', () => {
+  let entra: Recorded;
+  beforeAll(async () => {
+    entra = await recordRun({ idp: 'entra' });
+    await entra.server.close();
+  });
+
+  it('replays with zero differences on a fresh server', async () => {
+    expect(entra.result.exitCode).toBe(0);
+    const server = await startServer({ port: 0, token: TOKEN, quiet: true });
+    try {
+      const result = await run({ url: server.url, token: TOKEN, suiteData: [recordingToSuite(entra.recording, { file: entra.file })] });
+      expect(result.counts.passed).toBe(entra.recording.exchanges.length);
+      expect(failedIds(result)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('reports the groups Entra would empty on a server whose members remove ignores the value list', async () => {
+    const server = await startServer({ port: 0, token: TOKEN, quiet: true, faults: ['remove-members-value-empties'] });
+    try {
+      const result = await run({ url: server.url, token: TOKEN, suiteData: [recordingToSuite(entra.recording, { file: entra.file })] });
+      const failed = failedIds(result);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed.every((id) => /-groups$/.test(id))).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+});
