@@ -95,13 +95,13 @@ export class ScimApp implements FaultApi {
       case 'collection':
         if (method === 'GET') return listFromQuery(ctx, route.endpoint, req);
         if (method === 'POST') return createResource(ctx, route.endpoint, req);
-        return methodNotAllowed(method, ['GET', 'HEAD', 'POST']);
+        return methodNotAllowed(req.method, ['GET', 'HEAD', 'POST']);
       case 'search':
         if (method === 'POST') return listFromSearch(ctx, route.endpoint, req);
-        return methodNotAllowed(method, ['POST']);
+        return methodNotAllowed(req.method, ['POST']);
       case 'rootSearch':
         if (method === 'POST') return listFromRootSearch(ctx, req);
-        return methodNotAllowed(method, ['POST']);
+        return methodNotAllowed(req.method, ['POST']);
       case 'resource':
         switch (method) {
           case 'GET':
@@ -113,11 +113,11 @@ export class ScimApp implements FaultApi {
           case 'DELETE':
             return deleteResource(ctx, route.endpoint, route.id, req);
           default:
-            return methodNotAllowed(method, ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
+            return methodNotAllowed(req.method, ['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE']);
         }
       case 'discovery':
         if (method === 'GET') return this.discovery.get(route.endpoint, route.id);
-        return methodNotAllowed(method, ['GET', 'HEAD']);
+        return methodNotAllowed(req.method, ['GET', 'HEAD']);
       case 'unsupported':
         throw new ScimError(501, `/${route.endpoint} is not supported by this server (see /ServiceProviderConfig).`);
       case 'unknown':
