@@ -63,6 +63,10 @@ export class Discovery {
       schemaExtensions: m.resourceType.schemaExtensions,
       meta: { resourceType: 'ResourceType', location: `${url}/ResourceTypes/${m.resourceType.id}` },
     }));
+    // Resource schemas only (RFC 7644 §4: "information about resource schemas"). The service provider schemas of
+    // RFC 7643 §8.7.2 are left out on purpose: their representation there has known errata (schemaExtensions
+    // marked single-valued while every ResourceType carries a list; no "binary" among the types), and a client
+    // building models from them would then reject this server's own discovery documents.
     const seen = new Set<string>();
     const defs: SchemaDef[] = [];
     for (const m of input.models) {
