@@ -85,7 +85,7 @@ export interface LoadOperationSummary {
   retryAfterPresent: number;
   retryAfterMissing: number;
   honoured: number;
-  /** Successful answers per second of the run. */
+  /** Successful answers per second of the run (until its last answer). */
   okPerS: number;
   p50Ms: number;
   p95Ms: number;
@@ -101,7 +101,7 @@ export interface LoadSummary {
   ratePerS: number;
   durationMs: number;
   timeoutMs: number;
-  /** Requests sent, and successful answers per second over the run. */
+  /** Requests sent, and successful answers per second from the start to the last answer (at least the duration). */
   sent: number;
   okPerS: number;
   /** Share of answered or timed-out requests that failed (0..1). */

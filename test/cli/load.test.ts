@@ -122,6 +122,37 @@ describe('load contracts against broken servers', () => {
   });
 });
 
+describe('load runs (API)', () => {
+  it('--idp entra sends Entra\'s shapes (updates by PATCH) and meets every contract against the reference server', async () => {
+    const result = await runLoad({ idp: 'entra', ratePerS: 50, durationMs: 1000 });
+    expect(result.exitCode).toBe(0);
+    for (const id of CONTRACTS) expect(statusOf(result, id), id).toBe('passed');
+    expect(result.load!.operations.map((o) => o.operation)).toContain('profile update (PATCH /Users/{id})');
+    for (const o of result.load!.operations) expect(o.ok, o.operation).toBe(o.sent);
+    expect(result.cleanup.left).toEqual([]);
+  });
+
+  it('below 25 requests/s the Entra rate contract is not judged, and says how to judge it', async () => {
+    const result = await runLoad({ ratePerS: 10, durationMs: 1000 });
+    const check = result.suites[0]!.checks.find((c) => c.id === 'load/entra-rate')!;
+    expect(check.status).toBe('skipped');
+    expect(check.skipReason).toBe('the run offered 10 requests/s; run with --rate 25 or more to judge it');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('an abort stops the load at once, judges no contract, removes what was created and exits 130 (143 for SIGTERM)', async () => {
+    const controller = new AbortController();
+    // Aborted once the load runs (the first progress report), as a SIGTERM would.
+    const result = await runLoad({ ratePerS: 50, durationMs: 20_000, signal: controller.signal, progressEveryMs: 300, onProgress: () => controller.abort('SIGTERM') });
+    expect(result.interrupted).toBe(true);
+    expect(result.exitCode).toBe(143);
+    expect(result.load!.sent).toBeLessThan(1000);
+    for (const id of CONTRACTS) expect(statusOf(result, id), id).toBe('skipped');
+    expect(result.cleanup.removed.length).toBeGreaterThanOrEqual(SETUP_USERS + SETUP_GROUPS);
+    expect(result.cleanup.left).toEqual([]);
+  });
+});
+
 describe('load generator parts', () => {
   it('the histogram keeps percentiles within 1 % in a fixed number of counters, and the maximum exactly', () => {
     const h = new LatencyHistogram();
