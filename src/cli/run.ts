@@ -32,6 +32,7 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
     timeoutMs: resolved.timeoutMs,
     insecure: resolved.insecure,
     readOnly: resolved.readOnly,
+    runscopePauses: resolved.runscopePauses,
     keep: resolved.keep,
     prefix: resolved.prefix,
     userDomain: resolved.userDomain,
@@ -200,6 +201,7 @@ export function addRunOptions(command: Command): Command {
     .addOption(new Option('--okta-app <variant>', 'Okta app type to model: oin (catalog, PATCH) or aiw (private app, PUT)').choices(['oin', 'aiw']))
     .addOption(new Option('--entra-flag <shape>', 'Entra request shapes: on (aadOptscim062020 flag), off (without it) or both (default)').choices(['on', 'off', 'both']))
     .option('--read-only', 'run only checks that do not write; the report lists those left out')
+    .option('--runscope-pauses', "wait out the pause steps of a Runscope export given with --suite (default: skipped)")
     .option('--keep', 'leave the resources the run creates, and print their ids')
     .option('--prefix <prefix>', 'name prefix of created resources (default scim-check-)')
     .option('--user-domain <domain>', 'domain for generated userNames and e-mails (default example.com)')

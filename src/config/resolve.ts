@@ -39,6 +39,7 @@ export interface RunFlags {
   reporter?: string[] | string;
   allowFailure?: string[] | string;
   readOnly?: boolean;
+  runscopePauses?: boolean;
   keep?: boolean;
   prefix?: string;
   userDomain?: string;
@@ -75,6 +76,7 @@ export interface ConfigFileData {
   reporters?: string[];
   allowFailures?: string[];
   readOnly?: boolean;
+  runscopePauses?: boolean;
   keep?: boolean;
   prefix?: string;
   userDomain?: string;
@@ -119,6 +121,8 @@ export interface ResolvedOptions {
   reporters: ReporterSpec[];
   allowFailures: string[];
   readOnly: boolean;
+  /** Imported Runscope tests wait out their pause steps. */
+  runscopePauses: boolean;
   keep: boolean;
   prefix: string;
   userDomain: string;
@@ -146,6 +150,7 @@ export const DEFAULTS = Object.freeze({
   insecure: false,
   reporters: Object.freeze([Object.freeze({ name: 'pretty' })]) as readonly ReporterSpec[],
   readOnly: false,
+  runscopePauses: false,
   keep: false,
   prefix: 'scim-check-',
   userDomain: 'example.com',
@@ -188,6 +193,7 @@ export const OPTION_SPECS = {
   reporters: { file: 'reporters', flag: 'reporter', flagName: '--reporter', env: 'SCIM_CHECK_REPORTERS', kind: 'reporters' },
   allowFailures: { file: 'allowFailures', flag: 'allowFailure', flagName: '--allow-failure', env: 'SCIM_CHECK_ALLOW_FAILURES', kind: 'list' },
   readOnly: { file: 'readOnly', flag: 'readOnly', flagName: '--read-only', env: 'SCIM_CHECK_READ_ONLY', kind: 'boolean' },
+  runscopePauses: { file: 'runscopePauses', flag: 'runscopePauses', flagName: '--runscope-pauses', env: 'SCIM_CHECK_RUNSCOPE_PAUSES', kind: 'boolean' },
   keep: { file: 'keep', flag: 'keep', flagName: '--keep', env: 'SCIM_CHECK_KEEP', kind: 'boolean' },
   prefix: { file: 'prefix', flag: 'prefix', flagName: '--prefix', env: 'SCIM_CHECK_PREFIX', kind: 'string' },
   userDomain: { file: 'userDomain', flag: 'userDomain', flagName: '--user-domain', env: 'SCIM_CHECK_USER_DOMAIN', kind: 'string' },
@@ -430,6 +436,7 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
     reporters: withDefault('reporters', DEFAULTS.reporters.map((r) => ({ ...r }))),
     allowFailures,
     readOnly: withDefault('readOnly', DEFAULTS.readOnly),
+    runscopePauses: withDefault('runscopePauses', DEFAULTS.runscopePauses),
     keep: withDefault('keep', DEFAULTS.keep),
     prefix: withDefault('prefix', DEFAULTS.prefix),
     userDomain: withDefault('userDomain', DEFAULTS.userDomain),

@@ -4,7 +4,8 @@
  */
 import type { Exchange } from '../client/exchange.js';
 import { createRedactor } from '../client/redact.js';
-import type { AssertionFailure, CheckResult, CheckStatus, RunResult } from '../runner/results.js';
+import { oinReadiness } from '../runner/oin.js';
+import type { AssertionFailure, CheckResult, RunResult } from '../runner/results.js';
 
 /** Exchanges are redacted at capture; this second pass keeps a hand-built RunResult from leaking credentials too. */
 const credentialHeaders = createRedactor([]);
@@ -29,13 +30,22 @@ export function valueText(value: unknown, limit = 200): string {
   return text.length > limit ? `${text.slice(0, limit)}…` : text;
 }
 
+/** The label every reporter gives a finding stricter than Okta's own SPEC test (it never changes the OIN verdict). */
+export const BEYOND_OKTA = "beyond Okta's test";
+
+/** The assertion in words, labelled when it is beyond Okta's test. */
+export function assertionText(failure: AssertionFailure): string {
+  return failure.beyondOkta ? `${failure.assertion} [${BEYOND_OKTA}]` : failure.assertion;
+}
+
 /** "status is 409: expected 409, got 201" (or the assertion and its message) — what a CI annotation or a table row has room for. */
 export function failureSummary(failure: AssertionFailure, limit = 200): string {
   const parts: string[] = [];
+  const assertion = assertionText(failure);
   if (failure.expected !== undefined) parts.push(`expected ${valueText(failure.expected, limit)}`);
   if (failure.actual !== undefined || failure.expected !== undefined) parts.push(`got ${valueText(failure.actual, limit)}`);
-  if (parts.length) return `${failure.assertion}: ${parts.join(', ')}`;
-  return failure.message ? `${failure.assertion}: ${failure.message}` : failure.assertion;
+  if (parts.length) return `${assertion}: ${parts.join(', ')}`;
+  return failure.message ? `${assertion}: ${failure.message}` : assertion;
 }
 
 /** The run's verdict in words, from its exit code; `kind` groups the codes (error: 2 and 3; interrupted: 130, 143). */
@@ -56,35 +66,44 @@ export function verdictText(result: RunResult): { passed: boolean; text: string;
   }
 }
 
-/** The suite whose checks replay Okta's SCIM 2.0 SPEC test, the one an OIN submission must pass. */
+/** The built-in suite replaying Okta's SCIM 2.0 SPEC test (an imported Runscope export of it may be the source instead). */
 export const OIN_SUITE_ID = 'okta-spec';
 
-/** Statuses that would not stop an OIN submission (warnings come from steps Okta marks optional). */
-export const OIN_PASSING: ReadonlySet<CheckStatus> = new Set<CheckStatus>(['passed', 'warning']);
-
 export interface OinStep {
-  /** Okta's step number, read from the check's source ("Okta SPEC test step 6; …"); undefined for extra checks. */
-  step?: number;
+  /** Okta's step number. */
+  step: number;
   check: CheckResult;
+  /** Okta's verdict on the step (findings beyond Okta's test do not count). */
+  passed: boolean;
+  /** Findings beyond Okta's test the check reported. */
+  beyondOkta: number;
 }
 
-const STEP_IN_SOURCE = /SPEC test step (\d+)/i;
-
 /**
- * The okta-spec checks in Okta's order: checks whose source names a SPEC step ("… SPEC test step 6 …") are
- * sorted by that number within the places they hold; the others (our additions, e.g. seeding a user) keep
- * their place. Undefined when the run did not include the suite.
+ * Okta's SPEC-test steps in Okta's order with Okta's verdict on each (src/runner/oin.ts): from the run's `oin`,
+ * or worked out from the suites for a result built by hand. Undefined when the run did not include the test.
  */
 export function oinSteps(result: RunResult): OinStep[] | undefined {
-  const suite = result.suites.find((s) => s.id === OIN_SUITE_ID);
-  if (!suite) return undefined;
-  const rows: OinStep[] = suite.checks.map((check) => {
-    const m = STEP_IN_SOURCE.exec(check.source);
-    return m ? { step: Number(m[1]), check } : { check };
+  const oin = result.oin ?? oinReadiness(result.suites);
+  if (!oin) return undefined;
+  const checks = new Map(result.suites.flatMap((s) => s.checks).map((c) => [c.id, c]));
+  return oin.steps.flatMap((s) => {
+    const check = checks.get(s.check);
+    return check ? [{ step: s.step, check, passed: s.passed, beyondOkta: s.beyondOkta }] : [];
   });
-  const numbered = rows.filter((r) => r.step !== undefined).sort((a, b) => a.step! - b.step!);
-  let next = 0;
-  return rows.map((r) => (r.step === undefined ? r : numbered[next++]!));
+}
+
+/** The suite the OIN verdict was read from (okta-spec, or an imported export of Okta's SPEC test). */
+export function oinSuiteId(result: RunResult): string | undefined {
+  return (result.oin ?? oinReadiness(result.suites))?.suite;
+}
+
+/** "2 findings beyond Okta's test (steps 4, 11) do not change this verdict" — or undefined when there are none. */
+export function beyondOktaText(steps: readonly OinStep[]): string | undefined {
+  const withFindings = steps.filter((s) => s.beyondOkta > 0);
+  if (!withFindings.length) return undefined;
+  const total = withFindings.reduce((n, s) => n + s.beyondOkta, 0);
+  return `${plural(total, 'finding')} ${BEYOND_OKTA} (step${withFindings.length === 1 ? '' : 's'} ${withFindings.map((s) => s.step).join(', ')}) reported above; they do not change this verdict`;
 }
 
 export const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

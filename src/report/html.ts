@@ -7,7 +7,7 @@ import { loadSummaryLine } from './load-table.js';
 import { html, trusted, type SafeHtml } from './html/markup.js';
 import { REPORT_SCRIPT } from './html/script.js';
 import { REPORT_CSS } from './html/styles.js';
-import { OIN_PASSING, OIN_SUITE_ID, oinSteps, verdictText } from './failure-text.js';
+import { beyondOktaText, BEYOND_OKTA, OIN_SUITE_ID, oinSteps, oinSuiteId, verdictText } from './failure-text.js';
 import { consequenceText, ENTRA_SUITE_ID, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
 const COUNT_KEYS: { key: keyof RunResult['counts']; status: CheckStatus }[] = [
@@ -63,24 +63,26 @@ function breakdown(checks: readonly CheckResult[]): string {
 }
 
 function oinSection(result: RunResult): SafeHtml {
-  const suiteIndex = result.suites.findIndex((s) => s.id === OIN_SUITE_ID);
+  const source = oinSuiteId(result);
+  const suiteIndex = result.suites.findIndex((s) => s.id === source);
   const steps = oinSteps(result);
   const heading = html`<h2 id="oin">OIN readiness</h2>`;
   if (!steps || suiteIndex < 0) {
     return html`${heading}<p class="muted">The ${OIN_SUITE_ID} suite (Okta's SCIM 2.0 SPEC test steps) was not part of this run; run it with <code>--suite ${OIN_SUITE_ID}</code> to see whether an OIN submission would pass.</p>`;
   }
   const checks = result.suites[suiteIndex]!.checks;
-  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status)).map((s) => s.check);
+  const blocking = steps.filter((s) => !s.passed).map((s) => s.check);
   const ready = steps.length > 0 && blocking.length === 0;
   const summary = ready
-    ? `All ${steps.length} steps of Okta's SPEC test pass: an OIN submission would pass this test.`
-    : `${blocking.length} of ${steps.length} steps of Okta's SPEC test did not pass (${breakdown(blocking)}): an OIN submission would fail.`;
+    ? `All ${steps.length} steps of Okta's SPEC test would pass: an OIN submission would pass this test.`
+    : `${blocking.length} of ${steps.length} steps of Okta's SPEC test would fail (${breakdown(blocking)}): an OIN submission would fail.`;
+  const beyond = beyondOktaText(steps);
   // Rows in Okta's step order; each links to the check's own block (anchored by its place in the suite).
-  const rows = steps.map(
-    ({ step, check }) =>
-      html`<tr class="oin-step" data-status="${check.status}"><td class="step">${step === undefined ? '–' : String(step)}</td><td><a href="#${checkAnchor(suiteIndex, checks.indexOf(check))}">${check.title}</a></td><td><span class="badge badge-${check.status}">${STATUS_LABEL[check.status]}</span></td></tr>`,
-  );
-  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p><table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Result</th></tr></thead><tbody>${rows}</tbody></table>`;
+  const rows = steps.map(({ step, check, passed, beyondOkta }) => {
+    const verdict = passed ? 'passed' : check.status === 'skipped' ? 'skipped' : 'failed';
+    return html`<tr class="oin-step" data-status="${verdict}"><td class="step">${String(step)}</td><td><a href="#${checkAnchor(suiteIndex, checks.indexOf(check))}">${check.title}</a></td><td><span class="badge badge-${verdict}">${passed ? 'would pass' : verdict === 'skipped' ? 'not run' : 'would fail'}</span></td><td>${beyondOkta ? String(beyondOkta) : ''}</td></tr>`;
+  });
+  return html`${heading}<p class="oin-verdict ${ready ? 'ready' : 'not-ready'}">${summary}</p>${beyond ? html`<p class="muted">${beyond}.</p>` : null}<table class="oin"><thead><tr><th>#</th><th>Okta SPEC test step</th><th>Okta's verdict</th><th>${BEYOND_OKTA}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 const FLOW_BADGE: Record<FlowVerdict, { status: CheckStatus; text: string }> = {

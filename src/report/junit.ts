@@ -9,7 +9,7 @@
  */
 import { BEYOND_C0 } from '../common/terminal-text.js';
 import type { CheckResult, RunResult, SuiteResult } from '../runner/results.js';
-import { failureSummary, plural, redactedExchange, valueText } from './failure-text.js';
+import { assertionText, failureSummary, plural, redactedExchange, valueText } from './failure-text.js';
 import { NO_PAINT, renderExchange } from './pretty.js';
 import { consequenceText, entraReadiness } from './entra-readiness.js';
 
@@ -59,7 +59,7 @@ function attrs(pairs: Record<string, string | number | undefined>): string {
 function failureBody(check: CheckResult): string {
   const lines: string[] = [`${check.id} (${check.level}): ${check.description}`, `source: ${check.source}`, ''];
   for (const f of check.failures) {
-    lines.push(`✗ ${f.assertion}`);
+    lines.push(`✗ ${assertionText(f)}`);
     lines.push(`  expected: ${valueText(f.expected, BODY_CHARS)}`);
     lines.push(`  actual:   ${valueText(f.actual, BODY_CHARS)}`);
     if (f.message) lines.push(`  why:      ${f.message}`);

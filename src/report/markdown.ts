@@ -6,7 +6,7 @@
  */
 import { terminalText } from '../common/terminal-text.js';
 import type { CheckResult, CheckStatus, RunResult, SuiteResult } from '../runner/results.js';
-import { failureSummary, OIN_PASSING, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
+import { BEYOND_OKTA, beyondOktaText, failureSummary, OIN_SUITE_ID, oinSteps, plural, verdictText } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 import { loadSummaryLine, loadTable } from './load-table.js';
 
@@ -74,16 +74,21 @@ function oinSection(result: RunResult): string[] {
   const steps = oinSteps(result);
   const lines = ['', '### OIN readiness', ''];
   if (!steps) return [...lines, `Not measured: this run did not include the ${mdCode(OIN_SUITE_ID)} suite (Okta's SCIM 2.0 SPEC test). Run it with ${mdCode(`--suite ${OIN_SUITE_ID}`)}.`];
-  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status));
+  const blocking = steps.filter((s) => !s.passed);
+  const beyond = beyondOktaText(steps);
   lines.push(
     blocking.length === 0
-      ? `✅ All ${steps.length} checks of Okta's SPEC test pass: an OIN submission would pass this test.`
-      : `❌ ${blocking.length} of ${steps.length} checks of Okta's SPEC test do not pass: an OIN submission would fail.`,
+      ? `✅ All ${steps.length} steps of Okta's SPEC test would pass: an OIN submission would pass this test.`
+      : `❌ ${blocking.length} of ${steps.length} steps of Okta's SPEC test would fail: an OIN submission would fail.`,
+    ...(beyond ? ['', `_${mdText(beyond)}._`] : []),
     '',
-    '| Step | Okta SPEC test step | Result |',
-    '| ---: | --- | --- |',
+    `| Step | Okta SPEC test step | Okta's verdict | ${mdText(BEYOND_OKTA)} |`,
+    '| ---: | --- | --- | ---: |',
   );
-  for (const { step, check } of steps) lines.push(`| ${step ?? '–'} | ${mdText(check.title)} | ${ICON[check.status]} ${LABEL[check.status]} |`);
+  for (const { step, check, passed, beyondOkta } of steps) {
+    const verdict = passed ? `${ICON.passed} would pass` : check.status === 'skipped' ? `${ICON.skipped} not run` : `${ICON.failed} would fail`;
+    lines.push(`| ${step} | ${mdText(check.title)} | ${verdict} | ${beyondOkta || ''} |`);
+  }
   return lines;
 }
 

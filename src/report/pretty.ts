@@ -3,7 +3,7 @@ import type { CheckResult, CheckStatus, LoadSummary, RunResult } from '../runner
 import { terminalText } from '../common/terminal-text.js';
 import { toolVersion } from '../common/version.js';
 import { loadSummaryLine, loadTable } from './load-table.js';
-import { OIN_PASSING, oinSteps } from './failure-text.js';
+import { assertionText, beyondOktaText, oinSteps } from './failure-text.js';
 import { consequenceText, entraReadiness, readinessSummary, type FlowVerdict } from './entra-readiness.js';
 
 /** Colouring functions; identity when colour is off (the CLI builds them from chalk only on a colour terminal). */
@@ -83,10 +83,10 @@ function renderFailures(check: CheckResult, paint: Paint, bodyChars: number, mod
   const shown = new Set<number>();
   for (const f of check.failures) {
     if (mode.short) {
-      lines.push(`${pad}${paint.warn('✗')} ${f.assertion} (expected ${show(f.expected)}, got ${show(f.actual)})${f.message ? `: ${f.message}` : ''}`);
+      lines.push(`${pad}${paint.warn('✗')} ${assertionText(f)} (expected ${show(f.expected)}, got ${show(f.actual)})${f.message ? `: ${f.message}` : ''}`);
       continue;
     }
-    lines.push(`${pad}${paint.fail('✗')} ${f.assertion}`);
+    lines.push(`${pad}${f.beyondOkta ? paint.warn('✗') : paint.fail('✗')} ${assertionText(f)}`);
     lines.push(`${pad}  expected: ${show(f.expected)}`);
     lines.push(`${pad}  actual:   ${show(f.actual)}`);
     if (f.message) lines.push(`${pad}  why:      ${f.message}`);
@@ -186,13 +186,14 @@ function renderCleanup(result: RunResult, paint: Paint): string[] {
 function renderOinReadiness(result: RunResult, paint: Paint): string[] {
   const steps = oinSteps(result);
   if (!steps || steps.length === 0) return [];
-  const blocking = steps.filter((s) => !OIN_PASSING.has(s.check.status));
-  const marks = steps.map(({ step, check }) => `${step ?? '·'} ${colourFor(check.status, paint)(SYMBOL[check.status])}`).join('  ');
+  const blocking = steps.filter((s) => !s.passed);
+  const marks = steps.map(({ step, passed, check }) => `${step} ${passed ? paint.pass('✓') : check.status === 'skipped' ? paint.skip(SYMBOL.skipped) : paint.fail('✗')}`).join('  ');
   const verdict =
     blocking.length === 0
-      ? paint.pass(`all ${steps.length} checks of Okta's SPEC test pass: an OIN submission would pass this test`)
-      : paint.fail(`${blocking.length} of ${steps.length} checks of Okta's SPEC test do not pass: an OIN submission would fail`);
-  return [`${paint.bold('OIN readiness')}  ${verdict}`, `  ${marks}`, ''];
+      ? paint.pass(`all ${steps.length} steps of Okta's SPEC test would pass: an OIN submission would pass this test`)
+      : paint.fail(`${blocking.length} of ${steps.length} steps of Okta's SPEC test would fail: an OIN submission would fail`);
+  const beyond = beyondOktaText(steps);
+  return [`${paint.bold('OIN readiness')}  ${verdict}`, `  ${marks}`, ...(beyond ? [paint.dim(`  ${beyond}`)] : []), ''];
 }
 
 const FLOW_SYMBOL: Record<FlowVerdict, string> = { works: '✓', fails: '✗', untested: '–' };

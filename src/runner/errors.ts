@@ -4,3 +4,8 @@ export { ConfigError } from '../common/errors.js';
 export class CheckError extends Error {
   override name = 'CheckError';
 }
+
+/** A step scim-check cannot judge faithfully (e.g. a Runscope script using an unknown function): the check is skipped with the reason. */
+export class UnsupportedStepError extends Error {
+  override name = 'UnsupportedStepError';
+}

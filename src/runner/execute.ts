@@ -5,11 +5,13 @@ import type { ScimClient, SendRequest } from '../client/index.js';
 import { validateScim } from '../core/json-schemas/index.js';
 import { evaluateBurstCounts, evaluateResponseAssertion, evaluateValue, evaluateWalkAssertion, type Failure } from './assert.js';
 import { resourceAt, type CleanupRegistry } from './cleanup.js';
-import { CheckError, ConfigError } from './errors.js';
+import { CheckError, ConfigError, UnsupportedStepError } from './errors.js';
 import type { StepGate } from './gate.js';
 import { inferKind, isProjected, KIND_SOURCE } from './infer-kind.js';
 import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
+import { evaluateRunscope, runscopeText } from './runscope-assert.js';
+import { runRunscopeScript } from './runscope-script.js';
 import { select, type SelectionSource, type WalkSummary } from './select.js';
 import type { Assertion, CheckDef, StepDef, SuiteFile } from './suite-format.js';
 import { DEFAULT_BURST, displayText, expandDeep, expandText, type TemplateContext } from './template.js';
@@ -51,17 +53,25 @@ class CheckRecorder {
   readonly exchanges: Exchange[] = [];
   readonly failures: AssertionFailure[] = [];
   readonly notes: string[] = [];
-  constructor(private readonly defaultSource: string) {}
+  /**
+   * @param oktaStep the check replays a step of Okta's SPEC test: what Okta's test does not have (schema
+   *   validation, captures) is then a finding "beyond Okta's test".
+   */
+  constructor(
+    private readonly defaultSource: string,
+    readonly oktaStep = false,
+  ) {}
 
   record(exchange: Exchange): number {
     this.exchanges.push(exchange);
     return this.exchanges.length - 1;
   }
 
-  fail(failure: Failure, exchange: number | undefined, source?: string, message?: string): void {
+  fail(failure: Failure, exchange: number | undefined, source?: string, message?: string, beyondOkta = false): void {
     const entry: AssertionFailure = { ...failure, source: source ?? failure.source ?? this.defaultSource };
     if (message ?? failure.message) entry.message = message ?? failure.message;
     if (exchange !== undefined) entry.exchange = exchange;
+    if (beyondOkta && this.oktaStep) entry.beyondOkta = true;
     this.failures.push(entry);
   }
 }
@@ -87,6 +97,7 @@ function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<s
   let body: string | undefined;
   if (req.body !== undefined) body = JSON.stringify(req.mapped ? mergeMapped(expandDeep(req.body, ctx), env.mapping, req.mapped) : expandDeep(req.body, ctx));
   else if (req.rawBody !== undefined) body = req.rawBody;
+  else if (req.bodyText !== undefined) body = expandText(req.bodyText, ctx);
 
   const stepHeaders = Object.fromEntries(Object.entries(req.headers ?? {}).map(([k, v]) => [k, expandText(v, ctx)]));
   const headers = mergeHeaders(env.headers.all, body !== undefined ? env.headers.withBody : undefined, stepHeaders);
@@ -144,14 +155,14 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
   if (step.autoValidate !== false && response.jsonError !== undefined) {
     // Otherwise the failure would surface later as a confusing "body.x is missing".
     valid = false;
-    rec.fail({ assertion: 'response body is usable JSON', expected: 'valid JSON', actual: response.jsonError }, index, 'RFC 7644 §3.1 (SCIM messages are JSON)');
+    rec.fail({ assertion: 'response body is usable JSON', expected: 'valid JSON', actual: response.jsonError }, index, 'RFC 7644 §3.1 (SCIM messages are JSON)', undefined, true);
   } else if (step.autoValidate !== false) {
     const kind = inferKind(send.method, endpoint, response.status, response.json);
     if (kind) {
       const verdict = validateScim(kind, response.json, { partial: isProjected(send.url) });
       if (!verdict.valid) {
         valid = false;
-        rec.fail({ assertion: `response body is a valid SCIM ${kind}`, expected: `a valid ${kind}`, actual: verdict.errors.slice(0, 10) }, index, KIND_SOURCE[kind]);
+        rec.fail({ assertion: `response body is a valid SCIM ${kind}`, expected: `a valid ${kind}`, actual: verdict.errors.slice(0, 10) }, index, KIND_SOURCE[kind], undefined, true);
       }
     }
   }
@@ -224,7 +235,7 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
       'walk' in a
         ? evaluateWalkAssertion(a, last!, (a.includes ?? []).map((id) => expandText(id, env.template)))
         : evaluateValue(expandAssertion(a, env) as Extract<Assertion, { that: string }>, last!);
-    for (const f of failures) rec.fail(f, rec.exchanges.length - 1, a.source ?? source, a.message);
+    for (const f of failures) rec.fail(f, rec.exchanges.length - 1, a.source ?? source, a.message, a.beyondOkta);
     if (failures.length) ok = false;
   }
   return { ok, last };
@@ -232,6 +243,7 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
 
 /** An assertion with the templates in its expected values expanded (selectors stay literal). */
 function expandAssertion(a: Assertion, env: CheckEnvironment): Assertion {
+  if ('runscope' in a) return typeof a.value === 'string' ? { ...a, value: expandText(a.value, env.template) } : a;
   if (!('that' in a)) return a;
   const { that, ...rest } = a;
   return { that, ...(expandDeep(rest, env.template) as object) } as Assertion;
@@ -245,9 +257,10 @@ function applyAssertions(assertions: Assertion[], src: SelectionSource, rec: Che
   let ok = true;
   for (const a of assertions) {
     if (notForThisStatus(a, src)) continue;
-    for (const f of 'mapped' in a ? evaluateMapped(a, src, mapping) : 'burst' in a ? [] : evaluateResponseAssertion(a, src)) {
+    const failures = 'mapped' in a ? evaluateMapped(a, src, mapping) : 'burst' in a ? [] : 'runscope' in a ? evaluateRunscope(a, src) : evaluateResponseAssertion(a, src);
+    for (const f of failures) {
       ok = false;
-      rec.fail(f, index, a.source ?? source, a.message);
+      rec.fail(f, index, a.source ?? source, a.message, a.beyondOkta);
     }
   }
   return ok;
@@ -319,11 +332,25 @@ async function runStep(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
   const perform = async (): Promise<{ ok: boolean; last?: SelectionSource }> => {
     if (step.walk) return runWalk(step, env, rec, source);
     if (step.burst) return runBurst(step, env, rec, source);
-    const sent = await sendAndCheck(step, buildRequest(step, env), env, rec);
+    const send = buildRequest(step, env);
+    const sent = await sendAndCheck(step, send, env, rec);
     const last: SelectionSource = { exchange: rec.exchanges[sent.index], vars: env.template.vars };
-    const assertions = (step.expect ?? []).map((a) => expandAssertion(a, env));
+    // An assertion whose expected value names a variable that was never captured fails by itself (as it would in
+    // Runscope, comparing against the unexpanded text); the step's other assertions are still judged.
+    const assertions: Assertion[] = [];
+    let expanded = true;
+    for (const a of step.expect ?? []) {
+      try {
+        assertions.push(expandAssertion(a, env));
+      } catch (err) {
+        if (!(err instanceof CheckError)) throw err;
+        expanded = false;
+        rec.fail({ assertion: `the expected value can be worked out`, expected: 'a value', actual: err.message }, sent.index, a.source ?? source, a.message, a.beyondOkta);
+      }
+    }
     // An invalid SCIM body still gets the step's own assertions, so the report says everything wrong with it.
-    const ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source, env.mapping) && sent.valid;
+    let ok = sent.delivered && applyAssertions(assertions, last, rec, sent.index, source, env.mapping) && sent.valid && expanded;
+    if (step.script !== undefined && sent.delivered) ok = runScript(step.script, send, last, env, rec, sent.index, source) && ok;
     return { ok, last };
   };
   // Concurrent suites: a walk runs alone, so no other suite's writes land between its pages.
@@ -341,18 +368,43 @@ function capture(step: StepDef, outcome: { ok: boolean; last?: SelectionSource }
     const value = select(selector, outcome.last!);
     if (value !== undefined) {
       env.template.vars.set(name, value);
+    } else if (step.captureOptional) {
+      // Runscope leaves a variable it could not extract unset; a later use of it fails that step instead.
+      env.template.vars.delete(name);
     } else if (outcome.ok) {
       outcome.ok = false;
-      rec.fail({ assertion: `${selector} is present (captured as {{${name}}})`, expected: 'a value', actual: '(missing)' }, rec.exchanges.length - 1);
+      rec.fail({ assertion: `${selector} is present (captured as {{${name}}})`, expected: 'a value', actual: '(missing)' }, rec.exchanges.length - 1, undefined, undefined, true);
     }
   }
+}
+
+/**
+ * Runs a step's Runscope script against its response (src/runner/runscope-script.ts). An assertion the script
+ * makes that fails is a failure of the step; a script scim-check cannot judge makes the check skipped.
+ */
+function runScript(script: string, send: SendRequest, last: SelectionSource, env: CheckEnvironment, rec: CheckRecorder, index: number, source: string): boolean {
+  const response = last.exchange!.response!;
+  const variables: Record<string, string> = {};
+  for (const [name, value] of env.template.vars) variables[name] = runscopeText(value) ?? '';
+  const outcome = runRunscopeScript(script, {
+    response: { status: response.status, body: response.body ?? '', headers: response.headers, response_time: last.exchange!.ms, size: response.bodyBytes ?? 0 },
+    request: { method: send.method, url: last.exchange!.request.url, headers: last.exchange!.request.headers, body: last.exchange!.request.body ?? '' },
+    variables,
+  });
+  if (outcome.kind === 'unsupported') throw new UnsupportedStepError(`its script uses something scim-check does not provide (${outcome.reason}), so its verdict is unknown`);
+  for (const line of outcome.logs) rec.notes.push(`script log: ${line}`);
+  for (const [name, value] of Object.entries(outcome.variables)) if (variables[name] !== value && value !== undefined) env.template.vars.set(name, value);
+  if (outcome.kind === 'passed') return true;
+  rec.fail({ assertion: 'the step\'s script passes', expected: 'no failed assertion', actual: outcome.message }, index, source);
+  return false;
 }
 
 /** Runs a check's steps in order, stopping at the first failing step; never throws. */
 export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvironment): Promise<CheckResult> {
   const started = performance.now();
-  const rec = new CheckRecorder(check.source);
+  const rec = new CheckRecorder(check.source, check.oktaStep !== undefined);
   let previous: SelectionSource | undefined;
+  let unsupported: string | undefined;
   try {
     for (const step of check.steps) {
       const stop = env.stopReason();
@@ -362,8 +414,9 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
       if (!outcome.ok) break;
     }
   } catch (err) {
-    if (!(err instanceof CheckError || err instanceof ConfigError)) throw err;
-    rec.fail({ assertion: 'the check runs to completion', expected: 'all steps run', actual: err.message }, rec.exchanges.length ? rec.exchanges.length - 1 : undefined);
+    if (err instanceof UnsupportedStepError) unsupported = err.message;
+    else if (!(err instanceof CheckError || err instanceof ConfigError)) throw err;
+    else rec.fail({ assertion: 'the check runs to completion', expected: 'all steps run', actual: err.message }, rec.exchanges.length ? rec.exchanges.length - 1 : undefined);
   }
   const failed = rec.failures.length > 0;
   const result: CheckResult = {
@@ -378,6 +431,13 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
     failures: rec.failures,
     exchanges: rec.exchanges,
   };
+  if (check.oktaStep !== undefined) result.oktaStep = check.oktaStep;
+  if (unsupported) {
+    // Never a silent pass: what ran is kept in the transcript, the verdict is "not judged".
+    result.status = 'skipped';
+    result.skipReason = unsupported;
+    result.failures = [];
+  }
   const notes = [...rec.notes, ...(failed && check.impact ? [check.impact] : [])];
   if (notes.length) result.notes = notes;
   if (check.entraFlag) result.entraFlag = check.entraFlag;

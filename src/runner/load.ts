@@ -10,6 +10,7 @@ import { ConfigError } from './errors.js';
 import { checkSelector } from './select.js';
 import { templateNames } from './template.js';
 import { DEFAULT_SUITE_IDS, RUN_LAST_IN_ALL } from '../common/suite-ids.js';
+import { isRunscopeExport, suiteFromRunscope, type RunscopeImportOptions } from './runscope.js';
 
 export interface LoadedSuite {
   suite: SuiteFile;
@@ -68,7 +69,7 @@ function describeSchemaErrors(errors: ErrorObject[]): string[] {
       return `${where}: must be one of ${((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
     }
     if (e.keyword === 'oneOf' && /\/expect\/\d+$/.test(where)) {
-      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst or that`;
+      return `${where}: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst, runscope or that`;
     }
     return `${where}: ${e.message ?? e.keyword}`;
   });
@@ -85,7 +86,7 @@ function jsonErrorText(text: string, v8Message: string): string {
  * Reads, parses and schema-validates one suite file. Throws ConfigError with file, JSON path and message.
  * Built-in suites skip the JSON Schema pass (the test suite validates them), which keeps start-up fast.
  */
-export async function loadSuiteFile(file: string, builtIn = false): Promise<LoadedSuite> {
+export async function loadSuiteFile(file: string, builtIn = false, importOptions: RunscopeImportOptions = {}): Promise<LoadedSuite> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -100,6 +101,8 @@ export async function loadSuiteFile(file: string, builtIn = false): Promise<Load
     const message = err instanceof Error ? err.message : String(err);
     throw new ConfigError(`${file}: invalid JSON${jsonErrorText(text, message)}`);
   }
+  // A Runscope / BlazeMeter test export (e.g. Okta's SPEC test as published) is one more suite format.
+  if (!builtIn && isRunscopeExport(data)) data = suiteFromRunscope(data, file, importOptions);
   return builtIn ? checkedSuite(data, file, builtIn) : suiteFromData(data, file);
 }
 
@@ -141,7 +144,7 @@ function looksLikePath(name: string): boolean {
  * paths. No names = `defaults` (the Okta suites unless an --idp says otherwise). Built-in suites marked `always`
  * join every run.
  */
-export async function resolveSuites(names: string[] = [], defaults: readonly string[] = DEFAULT_SUITE_IDS): Promise<LoadedSuite[]> {
+export async function resolveSuites(names: string[] = [], defaults: readonly string[] = DEFAULT_SUITE_IDS, importOptions: RunscopeImportOptions = {}): Promise<LoadedSuite[]> {
   const available = builtInSuiteIds();
   const wanted = names.length === 0 ? defaults.filter((id) => available.includes(id)) : names;
   const loaded: LoadedSuite[] = [];
@@ -158,7 +161,7 @@ export async function resolveSuites(names: string[] = [], defaults: readonly str
     } else if (available.includes(name)) {
       add(await loadBuiltIn(name));
     } else if (looksLikePath(name)) {
-      const entry = await loadSuiteFile(resolve(name));
+      const entry = await loadSuiteFile(resolve(name), false, importOptions);
       if (seenIds.has(entry.suite.id)) throw new ConfigError(`${name}: suite id "${entry.suite.id}" is already loaded`);
       add(entry);
     } else {

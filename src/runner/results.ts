@@ -13,6 +13,11 @@ export interface AssertionFailure {
   message?: string;
   /** Index into the check's exchanges of the exchange that shows the failure. */
   exchange?: number;
+  /**
+   * A finding stricter than Okta's own SPEC test (in a check replaying an Okta step): reported as "beyond Okta's
+   * test", never part of the OIN readiness verdict.
+   */
+  beyondOkta?: true;
 }
 
 export interface CheckResult {
@@ -32,18 +37,41 @@ export interface CheckResult {
   notes?: string[];
   /** The Entra feature-flag shape the check sends ("on": aadOptscim062020, "off": without it); absent: common to both. */
   entraFlag?: EntraFlag;
+  /** The Okta SPEC-test step this check replays (see CheckDef.oktaStep). */
+  oktaStep?: number;
 }
 
 export interface SuiteResult {
   id: string;
   title: string;
   checks: CheckResult[];
+  /** The suite is Okta's SPEC test (built-in okta-spec or an imported Runscope export): the OIN verdict's source. */
+  oinVerdict?: true;
 }
 
 export interface CleanupResult {
   removed: { resourceType: string; id: string; how: 'deleted' | 'deactivated' }[];
   left: { resourceType: string; id: string; reason: string; howToRemove: string }[];
   kept: { resourceType: string; id: string }[];
+}
+
+/** Okta's verdict on one step of its SPEC test (src/runner/oin.ts). */
+export interface OinStepVerdict {
+  step: number;
+  /** The check replaying it. */
+  check: string;
+  /** What Okta's test would say: findings beyond Okta's test do not count. */
+  passed: boolean;
+  /** How many findings beyond Okta's test the check reported. */
+  beyondOkta: number;
+}
+
+/** OIN readiness: Okta's own SPEC test's verdict, step by step in Okta's order. */
+export interface OinReadiness {
+  /** The suite it was read from (an imported Runscope SPEC test wins over okta-spec). */
+  suite: string;
+  passed: boolean;
+  steps: OinStepVerdict[];
 }
 
 export interface RunResult {
@@ -69,6 +97,8 @@ export interface RunResult {
   deadlineReached?: boolean;
   /** Run-level notes for the reader (e.g. which checks --read-only left out). */
   notes?: string[];
+  /** OIN readiness, when the run included Okta's SPEC test (okta-spec or an imported export of it). */
+  oin?: OinReadiness;
   /** `scim-check load` only: the load offered and what each operation achieved. */
   load?: LoadSummary;
 }

@@ -68,6 +68,12 @@ export interface SuiteFile {
    * are decided from the advertised features, and `gen*` variables hold data generated from the served schemas.
    */
   discovery?: boolean;
+  /**
+   * This suite's checks are Okta's SCIM 2.0 SPEC test: the OIN readiness verdict of every report is read from the
+   * checks that carry an `oktaStep` (the built-in okta-spec, or an imported Runscope export of the SPEC test, which
+   * wins when both run). See src/report/failure-text.ts.
+   */
+  oinVerdict?: boolean;
   checks: CheckDef[];
 }
 
@@ -111,6 +117,14 @@ export interface CheckDef {
   entraFlag?: EntraFlag;
   /** Never run: reported as skipped with this reason (e.g. a replayed write to a resource the replay did not create). */
   skip?: string;
+  /**
+   * The number of the Okta SPEC-test step this check replays (1-12 in Okta's current file). Its Okta verdict is
+   * its failures minus those "beyond Okta's test": assertions marked `beyondOkta`, the automatic RFC schema
+   * validation and captures, which Okta's test does not have.
+   */
+  oktaStep?: number;
+  /** Why this check cannot be run faithfully (e.g. an imported step with an unknown assertion type): reported as skipped. */
+  unsupported?: string;
   steps: StepDef[];
 }
 
@@ -126,6 +140,8 @@ export interface RequestDef {
   body?: unknown;
   /** A raw, non-JSON body, sent as is (for malformed-input checks). */
   rawBody?: string;
+  /** A text body whose {{templates}} are expanded as text, then sent as is (bodies of imported Runscope steps). */
+  bodyText?: string;
   /** "default" = the run's credentials; "none" = no Authorization header; "invalid" = a wrong credential. */
   auth?: 'default' | 'none' | 'invalid';
   /** Headers (names, any case) of the suite's `headers`/`bodyHeaders` this request must not carry, e.g. "User-Agent". */
@@ -161,6 +177,14 @@ export interface StepDef {
   onlyIf?: ValueAssertion;
   /** false = do not validate this step's responses against the RFC schemas automatically (default true). */
   autoValidate?: boolean;
+  /**
+   * A Runscope script run after the response, as Runscope runs it: in an isolated context with `response`,
+   * `request`, `variables`, `assert` and `log` only (src/runner/runscope-script.ts). Something it uses that
+   * scim-check does not provide makes the check skipped with the reason, never a silent pass.
+   */
+  script?: string;
+  /** A capture that finds nothing leaves its variable unset instead of failing the step (Runscope's extraction). */
+  captureOptional?: boolean;
   /** Send the request several times at once (concurrency checks); see BurstDef. */
   burst?: BurstDef;
 }
@@ -199,6 +223,46 @@ interface AssertionBase {
   message?: string;
   /** Applies only to responses with this status (others pass it); in a burst, to each response with it. */
   ifStatus?: number;
+  /**
+   * A stricter finding than Okta's own SPEC test makes (in a check with `oktaStep`): it is reported, labelled
+   * "beyond Okta's test", and fails the run like any check, but never changes the OIN readiness verdict.
+   */
+  beyondOkta?: boolean;
+}
+
+/** Runscope's comparisons, as its API-test exports (`assertions[].comparison`) name them. */
+export type RunscopeComparison =
+  | 'equal'
+  | 'not_equal'
+  | 'empty'
+  | 'not_empty'
+  | 'contains'
+  | 'does_not_contain'
+  | 'has_key'
+  | 'has_value'
+  | 'is_null'
+  | 'is_a_number'
+  | 'equal_number'
+  | 'is_less_than'
+  | 'is_less_than_or_equal'
+  | 'is_greater_than'
+  | 'is_greater_than_or_equal';
+
+/** Where a Runscope assertion reads its value (`assertions[].source`). */
+export type RunscopeSource = 'response_status' | 'response_json' | 'response_headers' | 'response_text' | 'response_time' | 'response_size';
+
+/**
+ * An assertion with Runscope's semantics (src/runner/runscope-assert.ts): e.g. `equal` compares text, so a JSON
+ * number 404 equals "404" and `true` equals "true". Okta's SPEC test is written in these; the okta-spec suite uses
+ * them for exactly Okta's assertions, so its OIN verdict is Okta's.
+ */
+export interface RunscopeAssertion {
+  runscope: RunscopeComparison;
+  from: RunscopeSource;
+  /** The JSON path (`Resources[0].id`) or header name; empty or absent = the whole value. */
+  property?: string;
+  /** The expected value as Runscope stores it (text, sometimes a number); templates are expanded. */
+  value?: string | number | null;
 }
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx';
@@ -248,6 +312,7 @@ export type Assertion = AssertionBase &
      * E.g. {"201": 1, "409": "rest"}: exactly one create succeeded, every other one got 409.
      */
     | { burst: Record<string, number | 'all' | 'rest'> }
+    | RunscopeAssertion
     | ValueAssertion
   );
 

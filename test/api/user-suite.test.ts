@@ -93,7 +93,7 @@ describe('malformed suite files: exit 2 with one line saying what and where', ()
     expect(line).toContain('/: unknown property "colour"');
     expect(line).toContain('/checks/0/steps/0/request/method: must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS');
     expect(line).toContain('/checks/0/steps/0/request/path: must match pattern "^/"');
-    expect(line).toContain('/checks/0/steps/0/expect/0: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst or that');
+    expect(line).toContain('/checks/0/steps/0/expect/0: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst, runscope or that');
     expect(line).not.toContain('must have required property');
   });
 

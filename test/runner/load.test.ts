@@ -72,7 +72,7 @@ describe('suite files', () => {
     expect(message).toContain('/checks/0/level: must be one of MUST, SHOULD, MAY');
     expect(message).toContain('/checks/0/steps/0/request/method: must be one of GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS');
     expect(message).toContain('/checks/0/steps/0/request/path: must match pattern "^/"');
-    expect(message).toContain('/checks/0/steps/0/expect/0: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst or that');
+    expect(message).toContain('/checks/0/steps/0/expect/0: an assertion needs exactly one of status, schema, maxMs, walk, mapped, burst, runscope or that');
     expect(await configError([file(suite('u', [check('u/a', { colour: 'red' })]))])).toContain('/checks/0: unknown property "colour"');
   });
 

@@ -3,6 +3,7 @@ import type { AssertionFailure, CheckResult } from '../../runner/results.js';
 import { createRedactor } from '../../client/redact.js';
 import { STATUS_LABEL, formatMs } from './charts.js';
 import { html, type SafeHtml } from './markup.js';
+import { assertionText } from '../failure-text.js';
 
 /** Bodies longer than this are cut in the report (the json reporter keeps the full record). */
 const BODY_DISPLAY_LIMIT = 64 * 1024;
@@ -75,7 +76,7 @@ function failureBlock(failure: AssertionFailure, checkAnchor: string, exchangeCo
   }
   if (failure.source) rows.push(['source', failure.source]);
   if (exchangeLink) rows.push(['shown by', exchangeLink]);
-  return html`<div class="failure"><p class="assertion">✗ ${failure.assertion}</p>${rows.length ? html`<table class="failure-detail">${rows.map(([key, value]) => html`<tr><th>${key}</th><td>${value}</td></tr>`)}</table>` : null}</div>`;
+  return html`<div class="failure"><p class="assertion">✗ ${assertionText(failure)}</p>${rows.length ? html`<table class="failure-detail">${rows.map(([key, value]) => html`<tr><th>${key}</th><td>${value}</td></tr>`)}</table>` : null}</div>`;
 }
 
 /** One check as an expandable row: summary line, then description, failures and the transcript proving them. */

@@ -1,15 +1,16 @@
 import { coreFaults } from './catalog-core.js';
 import { entraFaults } from './catalog-entra.js';
 import { loadFaults } from './catalog-load.js';
+import { oinFaults } from './catalog-oin.js';
 import { oktaFaults } from './catalog-okta.js';
 import { rfcFaults } from './catalog-rfc.js';
 import type { BehaviourFlags, Fault } from './types.js';
 
 export type { BehaviourFlags, Fault, FaultApi } from './types.js';
 
-/** Every fault mode, in catalog order (core, Okta suites, rfc suite, concurrency and load, entra suite). */
+/** Every fault mode, in catalog order (core, Okta suites, OIN readiness, rfc suite, concurrency and load, entra suite). */
 export function allFaults(): readonly Fault[] {
-  return [...coreFaults, ...oktaFaults, ...rfcFaults, ...loadFaults, ...entraFaults];
+  return [...coreFaults, ...oktaFaults, ...oinFaults, ...rfcFaults, ...loadFaults, ...entraFaults];
 }
 
 /** Thrown for a fault id nobody defined; the message lists how to see the valid ones. */

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { ScimError } from '../../core/scim-error.js';
+import { header, type ScimRequest, type ScimResponse } from '../exchange.js';
+import { routeOf } from '../route.js';
+import type { Fault, FaultApi } from './types.js';
+import { isSuccess } from './types.js';
+
+/**
+ * Fault modes for OIN readiness and the Okta flows that depend on it (issue: OIN verdict agreeing with Okta's own
+ * SPEC test; defects the default suites let through). Each is one small, named defect real servers have shipped.
+ */
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const onUserResource = (req: ScimRequest, method: string): boolean => {
+  const route = routeOf(req);
+  return req.method === method && route.kind === 'resource' && route.endpoint === 'Users';
+};
+const onUsers = (req: ScimRequest, method: string): boolean => {
+  const route = routeOf(req);
+  return req.method === method && route.kind === 'collection' && route.endpoint === 'Users';
+};
+
+async function read(api: FaultApi, path: string): Promise<Json | undefined> {
+  const res = await api.dispatch({ method: 'GET', path, query: '', headers: {} }, { skipAuth: true });
+  return res.status === 200 && isObject(res.body) ? res.body : undefined;
+}
+
+/** True when the request's credentials are accepted (faults run before authentication). */
+async function authenticated(req: ScimRequest, api: FaultApi): Promise<boolean> {
+  const res = await api.dispatch({ method: 'GET', path: '/Users', query: 'count=0', headers: req.headers });
+  return res.status === 200;
+}
+
+/** Users whose userName equals `userName` ignoring case (the reference server's own filter). */
+async function usersNamed(api: FaultApi, userName: string): Promise<Json[]> {
+  const filter = `userName eq ${JSON.stringify(userName)}`;
+  const res = await api.dispatch({ method: 'GET', path: '/Users', query: new URLSearchParams({ filter }).toString(), headers: {} }, { skipAuth: true });
+  const resources = isObject(res.body) && Array.isArray(res.body['Resources']) ? res.body['Resources'] : [];
+  return resources.filter(isObject);
+}
+
+export const oinFaults: Fault[] = [
+  {
+    id: 'scheme-less-authorization-500',
+    description: 'An Authorization header without a scheme (Okta\'s SPEC step 11 sends "Authorization: non-token") crashes the server: 500 instead of 401.',
+    onRequest(req) {
+      const value = header(req, 'authorization');
+      if (value !== undefined && !/^\S+\s+\S/.test(value.trim())) {
+        return { status: 500, body: new ScimError(500, 'Internal server error').toJSON() };
+      }
+    },
+  },
+  {
+    id: 'error-status-number',
+    description: 'SCIM error bodies carry "status" as a JSON number (404), as Okta\'s documentation examples do, instead of the string "404".',
+    onResponse(_req, res) {
+      if (res.status < 400 || !isObject(res.body) || typeof res.body['status'] !== 'string') return;
+      return { ...res, body: { ...res.body, status: Number(res.body['status']) } };
+    },
+  },
+  {
+    id: 'userName-eq-substring',
+    description: 'A userName eq filter matches every userName that contains the value (bob@x.com also finds jimbob@x.com).',
+    onRequest(req) {
+      if (req.method !== 'GET' || routeOf(req).kind !== 'collection' || routeOf(req).kind === 'unknown') return;
+      const params = new URLSearchParams(req.query);
+      const name = [...params.keys()].find((k) => k.toLowerCase() === 'filter');
+      const filter = name ? params.get(name) : null;
+      if (!name || !filter || !/^\s*userName\s+eq\s+/i.test(filter)) return;
+      params.set(name, filter.replace(/^(\s*userName\s+)eq(\s+)/i, '$1co$2'));
+      return { ...req, query: params.toString() };
+    },
+  },
+  {
+    id: 'userName-case-duplicate-created',
+    description: 'Creating a user whose userName differs from an existing one only in case answers 201 with a new id instead of 409.',
+    async onRequest(req, api) {
+      if (!onUsers(req, 'POST') || !isObject(req.body) || typeof req.body['userName'] !== 'string') return;
+      const sent = req.body['userName'];
+      const clash = (await usersNamed(api, sent)).some((u) => typeof u['userName'] === 'string' && u['userName'] !== sent);
+      if (!clash || !(await authenticated(req, api))) return;
+      // The broken server "creates" it: a 201 with a fresh id it never stored, as a second account would be.
+      const { password: _password, ...rest } = req.body;
+      const id = randomUUID();
+      const now = new Date().toISOString();
+      return { status: 201, headers: { location: `${api.url}/Users/${id}` }, body: { ...rest, id, meta: { resourceType: 'User', created: now, lastModified: now, location: `${api.url}/Users/${id}` } } } satisfies ScimResponse;
+    },
+  },
+  {
+    id: 'patch-returns-previous',
+    description: 'A PATCH on a user is applied, but the 200 answer shows the user as it was before the change.',
+    async onRequest(req, api) {
+      if (!onUserResource(req, 'PATCH')) return;
+      const before = await read(api, req.path);
+      if (!before) return;
+      const res = await api.dispatch(req);
+      return isSuccess(res) && res.status === 200 ? { ...res, body: before } : res;
+    },
+  },
+];
