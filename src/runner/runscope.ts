@@ -79,7 +79,6 @@ function headerValue(value: unknown): string | undefined {
   return undefined;
 }
 
-const DEFAULT_HEADERS = ['Accept', 'Accept-Charset', 'User-Agent', 'Content-Type'];
 const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 const nonEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length > 0 : isObject(v) ? Object.keys(v).length > 0 : v !== undefined && v !== null && v !== '');
 
@@ -119,12 +118,10 @@ function convertRequest(raw: Json): { request: RequestDef; unsupported?: string 
     }
     headers[name] = text;
   }
-  const present = new Set(Object.keys(headers).map((n) => n.toLowerCase()));
-  if (!credential && !present.has('authorization')) request.auth = 'none';
+  // Not the run's credential: none at all, or the step's own literal value (never replaced or refreshed).
+  if (!credential) request.auth = 'none';
+  // The suite declares no headers of its own, so these are exactly the headers sent.
   if (Object.keys(headers).length) request.headers = headers;
-  // Exactly the export's headers: none of the defaults scim-check adds to its own suites' requests.
-  const omit = DEFAULT_HEADERS.filter((h) => !present.has(h.toLowerCase()));
-  if (omit.length) request.omitHeaders = omit;
   if (typeof raw['body'] === 'string' && raw['body'] !== '') request.bodyText = raw['body'];
   return { request };
 }

@@ -21,7 +21,8 @@ trapUnhandled();
 const TOKEN = 'safety-run-Secret-T0ken-9f3a';
 const API_KEY = 'safety-api-key-Secret-77c1';
 /** What the auth checks send on purpose instead of the run's credentials. */
-const AUTH_PROBES = ['Bearer scim-check-invalid-token', undefined];
+// Wrong credentials on purpose: a wrong Bearer token, none at all, and Okta's SPEC step 11 literal "non-token".
+const AUTH_PROBES = ['Bearer scim-check-invalid-token', 'non-token', undefined];
 const TIMEOUT_MS = 1_000;
 const DEADLINE_MS = 5_000;
 /** Cleanup may run after the deadline (bounded by its own budget); the machine is shared and slow at times. */
