@@ -21,6 +21,12 @@ const REPLICA = fileURLToPath(new URL('../../fixtures/runscope/okta-spec-replica
 const OKTA_FILE = process.env['SCIM_CHECK_OKTA_SPEC_FILE'];
 const PARALLEL_RUNS = 6;
 const TIMING = /^response time is under \d+ ms$/;
+/**
+ * Faults of the load catalog that act on every Nth request (a 61 s stall, a 429): which Okta step they hit depends
+ * on how many requests came before (okta-spec sends a setup request and stricter extra ones), not on the step, so
+ * the two runs cannot be compared step by step. Every other fault mode is compared.
+ */
+const BY_REQUEST_COUNT = new Set(['latency-spikes', '429-without-retry-after']);
 
 const byStep = (result: RunResult): Map<number, CheckResult> =>
   new Map(result.suites.filter((s) => s.oinVerdict).flatMap((s) => s.checks).filter((c) => c.oktaStep !== undefined).map((c) => [c.oktaStep!, c]));
@@ -58,7 +64,7 @@ function disagreements(v: Verdicts): string[] {
 }
 
 async function compare(file: string): Promise<Verdicts[]> {
-  const faults = [undefined, ...allFaults().map((f) => f.id)];
+  const faults = [undefined, ...allFaults().map((f) => f.id).filter((id) => !BY_REQUEST_COUNT.has(id))];
   return inPool(
     faults.map((fault) => async () => {
       const server = { faults: fault ? [fault] : [], quiet: true };
@@ -76,7 +82,8 @@ describe('the OIN verdict of okta-spec is the verdict of the Runscope-format SPE
   }, 240_000);
 
   it('agrees step by step', () => {
-    expect(verdicts.length).toBe(allFaults().length + 1);
+    expect(verdicts.length).toBe(allFaults().length - BY_REQUEST_COUNT.size + 1);
+    for (const id of BY_REQUEST_COUNT) expect(allFaults().some((f) => f.id === id), `${id} still exists`).toBe(true);
     expect(verdicts.flatMap(disagreements)).toEqual([]);
   });
 
