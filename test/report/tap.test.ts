@@ -24,7 +24,7 @@ describe('tap reporter', () => {
       const failed = tap.points.find((p) => p.description.startsWith('okta-spec/filter-username-caps:'))!;
       expect(failed.ok).toBe(false);
       expect(failed.directive).toBeUndefined();
-      expect(failed.yaml).toMatchObject({ level: 'MUST', message: 'body.totalResults equals 1: expected 1, got 0' });
+      expect(failed.yaml).toMatchObject({ level: 'MUST', message: "body.totalResults equals 1 [beyond Okta's test]: expected 1, got 0" });
       expect((failed.yaml!.failures as { request: string }[])[0]!.request).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users\?filter=/);
       expect(tap.points.find((p) => p.description.startsWith('transport/https:'))).toMatchObject({ ok: true, yaml: { message: expect.stringContaining('var.targetUrl') } });
       // Exactly the failing checks are "not ok" without a directive: a TAP consumer fails when the run fails.
