@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -56,6 +56,16 @@ describe('scim-check load', () => {
     expect(outcome.stderr).toContain('about 600 requests; creates up to 100 users and 2 groups');
     expect(outcome.stderr).toContain('not started: this target is not on this machine; add --yes');
     expect(outcome.stderr).not.toContain('secret-token');
+  });
+
+  it('takes rate, duration and idp from the config file\'s "load" section; flags win', async () => {
+    const dir = tempDir('scim-check-load-config-');
+    writeFileSync(join(dir, 'scim-check.config.json'), JSON.stringify({ load: { rate: 40, duration: '1s', idp: 'entra' }, reporters: [`json=${join(dir, 'r.json')}`] }));
+    const outcome = await cli(['load', '--rate', '30'], {}, { cwd: dir });
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stderr).toContain('Entra request mix at 30 requests/s for 1 s against the built-in reference server');
+    const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunResult;
+    expect(result.load).toMatchObject({ idp: 'entra', ratePerS: 30, durationMs: 1000, sent: 30 });
   });
 
   it('bad values are a usage error with one line', async () => {
@@ -178,7 +188,7 @@ describe('load generator parts', () => {
   });
 
   it('loopback needs no confirmation; anything else does', () => {
-    for (const url of ['http://127.0.0.1:8080/scim', 'http://localhost/scim', 'http://[::1]:9000/', 'http://127.8.0.1/']) expect(isLoopback(url), url).toBe(true);
+    for (const url of ['http://127.0.0.1:8080/scim', 'http://localhost/scim', 'http://[::1]:9000/', 'http://127.8.0.1/', 'http://[::ffff:127.0.0.1]/']) expect(isLoopback(url), url).toBe(true);
     for (const url of ['https://app.example.com/scim', 'http://10.0.0.5/scim', 'http://192.168.1.2/', 'http://localhost.example.com/']) expect(isLoopback(url), url).toBe(false);
   });
 

@@ -72,7 +72,7 @@ export function plannedResources(options: LoadOptions): { requests: number; user
   return { requests, users: SETUP_USERS + Math.ceil(requests * createShare), groups: SETUP_GROUPS };
 }
 
-/** True for a loopback target (no confirmation needed): localhost, 127.0.0.0/8, ::1. */
+/** True for a loopback target (no confirmation needed): localhost, 127.0.0.0/8, ::1 (also IPv4-mapped). */
 export function isLoopback(url: string): boolean {
   let host: string;
   try {
@@ -80,7 +80,8 @@ export function isLoopback(url: string): boolean {
   } catch {
     return false;
   }
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  // IPv4-mapped loopback (::ffff:127.0.0.1) comes out of URL as ::ffff:7fxx:xxxx.
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host) || /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/i.test(host);
 }
 
 function validate(o: LoadOptions): void {
