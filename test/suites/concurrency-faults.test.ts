@@ -5,6 +5,7 @@ import { run, type CheckResult, type RunResult } from '../../src/index.js';
 import { allFaults } from '../../src/server/faults/index.js';
 import type { SuiteFile } from '../../src/runner/suite-format.js';
 import { inPool } from '../helpers/pool.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 /**
  * The concurrency suite's fault matrix: the suite runs against the unbroken reference server (every check passes)
@@ -50,6 +51,17 @@ describe('concurrency suite: each check fails against the race it exists to catc
     // 10 + 1 duplicate attempts leave 2 users, 20 members, 2 groups, 1 ETag user.
     expect(baseline.cleanup.removed).toHaveLength(25);
   });
+
+  it('the reference server stays race-free across its own async gaps: answers delayed (--latency) or journalled to disk (--data)', async () => {
+    const [delayed, journalled] = await Promise.all([
+      run({ suites: ['concurrency'], server: { quiet: true, latencyMs: 100 } }),
+      run({ suites: ['concurrency'], server: { quiet: true, data: tempDir('scim-check-concurrency-data-') } }),
+    ]);
+    for (const result of [delayed, journalled]) {
+      expect(allChecks(result).filter((c) => c.status !== 'passed').map((c) => ({ id: c.id, failures: c.failures }))).toEqual([]);
+      expect(result.exitCode).toBe(0);
+    }
+  }, 60_000);
 
   it('titles say how many requests each burst sends and that they go at once', () => {
     for (const check of allChecks(baseline)) expect(check.title).toMatch(/^10 simultaneous .*\(at once\)/);
