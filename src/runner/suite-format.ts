@@ -294,7 +294,7 @@ export interface ValueAssertion {
 /**
  * In a walk step, status/schema/maxMs and `that` assertions on "body…", "header…", "status" apply to every page;
  * `walk` assertions and `that` on "walk.…" apply to the whole walk: `noDuplicates`, `complete` (totalResults
- * distinct resources, `includes` these ids), `totalConsistent`, `startIndexEchoed` (every page's startIndex is the
+ * distinct resources, `includes` these ids unless the walk stopped at maxPages), `totalConsistent`, `startIndexEchoed` (every page's startIndex is the
  * one asked for).
  */
 export type Assertion = AssertionBase &

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../src/runner/run.js';
 import { startServer, type RunningServer } from '../../src/server/index.js';
 import { expandDeep, templateNames } from '../../src/runner/template.js';
+import { evaluateWalkAssertion } from '../../src/runner/assert.js';
 import { customExtension, everyAttributeReplace } from '../../src/runner/discovery-data.js';
 import { analyzeDiscovery } from '../../src/runner/discovery-analysis.js';
 import { enterpriseUserSchema, userSchema } from '../../src/core/schema/index.js';
@@ -96,6 +97,23 @@ describe('walk advance "returned" and the startIndexEchoed assertion', () => {
     expect(check.failures.map((f) => f.assertion)).toContain("every page's startIndex is the startIndex asked for");
     // The answer said startIndex 1 with 3 users: the next page starts at 4, which again answers 1, so the walk ends.
     expect(check.exchanges.map((e) => new URL(e.request.url).searchParams.get('startIndex'))).toEqual(['1', '4']);
+  });
+});
+
+describe('a walk cut short on a big tenant', () => {
+  it('does not require resources it never reached, a whole walk does', () => {
+    const source = (truncated: boolean) => ({ vars: new Map(), walk: { ids: ['a', 'b'], totals: [500], pages: 1, pageSize: 2, ...(truncated ? { truncated } : {}) } });
+    expect(evaluateWalkAssertion({ walk: 'complete' }, source(true), ['z'])).toEqual([]);
+    expect(evaluateWalkAssertion({ walk: 'complete' }, source(false), ['z']).map((f) => f.actual)).toContain('missing: z');
+  });
+
+  it("the entra paging check passes on a tenant of 250 users, walking Microsoft's way up to its page limit", async () => {
+    server = await startServer({ port: 0, token: 'paging-token', quiet: true, seed: 'none' });
+    server.load({ users: Array.from({ length: 250 }, (_, i) => ({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `tenant-user-${i}@example.com` })), groups: [] });
+    const result = await run({ url: server.url, token: 'paging-token', idp: 'entra', only: ['entra/paging'] });
+    const paging = result.suites[0]!.checks.find((c) => c.id === 'entra/paging')!;
+    expect(paging.status, JSON.stringify(paging.failures)).toBe('passed');
+    expect(paging.notes?.join(' ')).toMatch(/the walk stopped after 40 pages of 5/);
   });
 });
 
