@@ -10,7 +10,7 @@ import { LatencyHistogram } from '../../src/runner/loadgen/histogram.js';
 import { mixFor, schedule } from '../../src/runner/loadgen/mix.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { resultSchemaErrors } from '../report/result-schema.js';
-import { assertBuilt, cli } from './spawn-cli.js';
+import { assertBuilt, cli, startCli } from './spawn-cli.js';
 
 const statusOf = (result: RunResult, id: string): string | undefined => result.suites.flatMap((s) => s.checks).find((c) => c.id === id)?.status;
 const CONTRACTS = ['load/okta-timeout', 'load/okta-retry-after', 'load/entra-rate', 'load/entra-failures'];
@@ -66,6 +66,26 @@ describe('scim-check load', () => {
     expect(outcome.stderr).toContain('Entra request mix at 30 requests/s for 1 s against the built-in reference server');
     const result = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as RunResult;
     expect(result.load).toMatchObject({ idp: 'entra', ratePerS: 30, durationMs: 1000, sent: 30 });
+  });
+
+  it('Ctrl-C stops the load, removes what it created and exits 130', async () => {
+    const { child, done } = startCli(['load', '--rate', '50', '--duration', '60s']);
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    // Off a terminal the progress line comes every 5 s: the first one shows the load is running.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (!/^load \d+\.\d\/60 s · .* answers\/s · p50 .* · in flight \d+ · failed 0 · 429 0$/m.test(stderr)) return;
+        clearInterval(poll);
+        resolve();
+      }, 50);
+    });
+    child.kill('SIGINT');
+    const outcome = await done;
+    expect(outcome.code).toBe(130);
+    expect(outcome.stderr).toContain('interrupted; stopping the load and removing what it created');
+    expect(outcome.stdout).not.toContain('not removed');
+    expect(outcome.stdout).toMatch(/Cleanup: removed \d+ resources created by this run\./);
   });
 
   it('bad values are a usage error with one line', async () => {
