@@ -7,6 +7,7 @@ import type { ServerContext } from './context.js';
 import type { Discovery } from './discovery.js';
 import { header, type ScimRequest, type ScimResponse } from './exchange.js';
 import type { Fault, FaultApi } from './faults/types.js';
+import type { DataStore } from './persistence.js';
 import { listFromQuery, listFromRootSearch, listFromSearch } from './list.js';
 import { createResource, deleteResource, getResource, patchResource, replaceResource } from './resources.js';
 import { errorResponse, methodNotAllowed, quoted } from './respond.js';
@@ -34,11 +35,18 @@ export class ScimApp implements FaultApi {
     return this.ctx.url;
   }
 
-  /** One request through faults and the real handlers. */
-  async handle(req: ScimRequest): Promise<ScimResponse> {
+  /**
+   * One request through faults and the real handlers. The answer comes synchronously when nothing is awaited (no
+   * fault, no journal); a non-SCIM error (a bug) is thrown or rejected.
+   */
+  handle(req: ScimRequest): ScimResponse | Promise<ScimResponse> {
     const data = this.ctx.data;
     if (!data) return this.faults.length === 0 ? this.answer(req, false) : this.handleWithFaults(req);
     if (data.failed) return errorResponse(new ScimError(503, 'The server can no longer write its data directory; restart it.'));
+    return this.handleDurably(req, data);
+  }
+
+  private async handleDurably(req: ScimRequest, data: DataStore): Promise<ScimResponse> {
     try {
       return this.faults.length === 0 ? this.answer(req, false) : await this.handleWithFaults(req);
     } finally {

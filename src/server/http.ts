@@ -62,13 +62,19 @@ export function createListener(app: ScimApp, options: HttpOptions): (req: Incomi
   };
 
   const run = (req: IncomingMessage, res: ServerResponse, started: number, scimReq: ScimRequest): void => {
-    app.handle(scimReq).then(
-      (answer) => finish(req, res, started, scimReq, answer),
-      (err: unknown) => {
-        process.stderr.write(`scim-check serve: internal error on ${req.method} ${scimReq.path}: ${err instanceof Error ? err.message : String(err)}\n`);
-        finish(req, res, started, scimReq, errorResponse(new ScimError(500, 'Internal server error.')));
-      },
-    );
+    const failed = (err: unknown): void => {
+      process.stderr.write(`scim-check serve: internal error on ${req.method} ${scimReq.path}: ${err instanceof Error ? err.message : String(err)}\n`);
+      finish(req, res, started, scimReq, errorResponse(new ScimError(500, 'Internal server error.')));
+    };
+    let answer: ScimResponse | Promise<ScimResponse>;
+    try {
+      answer = app.handle(scimReq);
+    } catch (err) {
+      return failed(err);
+    }
+    // Most answers are ready at once (no fault, no journal to wait for): written now, without a promise turn.
+    if (answer instanceof Promise) answer.then((a) => finish(req, res, started, scimReq, a), failed);
+    else finish(req, res, started, scimReq, answer);
   };
 
   return (req, res) => {
