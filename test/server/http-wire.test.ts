@@ -181,5 +181,9 @@ describe('request targets and pipelining', () => {
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect(JSON.parse(answers[0]!.body).id).toBe(SEED.ada);
     expect(JSON.parse(answers[1]!.body).id).toBe(SEED.grace);
+    // Two valid requests, then garbage: both answers, then the 400.
+    const mixed = parseResponses(await rawExchange(`${request('GET', `${base}/Users/${SEED.ada}`)}${request('GET', `${base}/Users/${SEED.grace}`)}GARBAGE\r\n\r\n`));
+    expect(mixed.map((a) => a.status)).toEqual([200, 200, 400]);
+    expect(JSON.parse(mixed[1]!.body).id).toBe(SEED.grace);
   });
 });
