@@ -57,6 +57,8 @@ interface Mapping {
   pending: Set<string>;
   /** Lower-cased recorded name → variable holding the replay's name. */
   names: Map<string, { variable: string; original: string }>;
+  /** "variable:case variant" → the variable holding that variant of the replay's name. */
+  variants: Map<string, string>;
   variables: Record<string, string>;
   recordedBase: string[];
 }
@@ -116,6 +118,7 @@ export function recordingToSuite(recording: Recording, options: ReplayOptions): 
     created: new Set(),
     pending: new Set(),
     names: new Map(),
+    variants: new Map(),
     variables: {},
     recordedBase: [],
   };
@@ -283,29 +286,61 @@ function splitQuery(path: string): [string, string | undefined] {
  * query the values appear percent-encoded; the placeholders are encoded by the runner when it expands them.
  */
 function mapText(text: string, mapping: Mapping, encoded = false): string {
-  const forms: [string, string][] = [];
-  for (const base of mapping.recordedBase) forms.push([base, '{{$baseUrl}}']);
-  for (const [id, variable] of mapping.ids) if (id.length >= MIN_ID_FOR_TEXT && !mapping.pending.has(id)) forms.push([id, `{{${variable}}}`]);
-  for (const { variable, original } of mapping.names.values()) {
-    forms.push([original, `{{${variable}}}`]);
-    if (original.toUpperCase() !== original) forms.push([original.toUpperCase(), `{{$upperOf:${variable}}}`]);
-    if (original.toLowerCase() !== original) forms.push([original.toLowerCase(), `{{$lowerOf:${variable}}}`]);
-  }
-  if (forms.length === 0) return text;
-  const byText = new Map<string, string>();
-  for (const [from, to] of forms) {
-    byText.set(from, to);
-    if (encoded) {
-      byText.set(encodeURIComponent(from), to);
-      byText.set(encodeURIComponent(from).replace(/%20/g, '+'), to);
+  // Ids and the base URL exactly as recorded; names in any letter case (a lookup may change it, as Okta's does).
+  const exact = new Map<string, string>();
+  for (const base of mapping.recordedBase) exact.set(base, '{{$baseUrl}}');
+  for (const [id, variable] of mapping.ids) if (id.length >= MIN_ID_FOR_TEXT && !mapping.pending.has(id)) exact.set(id, `{{${variable}}}`);
+  const names = new Set<string>();
+  for (const { original } of mapping.names.values()) names.add(original);
+  const withEncodings = (forms: Iterable<string>): string[] => {
+    const out = new Set<string>();
+    for (const form of forms) {
+      out.add(form);
+      if (encoded) {
+        out.add(encodeURIComponent(form));
+        out.add(encodeURIComponent(form).replace(/%20/g, '+'));
+      }
     }
-  }
+    return [...out].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  };
   // Standing alone: not inside a longer word, where a percent-escape (%22, %20) before it counts as a boundary.
-  const pattern = new RegExp(
-    `(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))(?:${[...byText.keys()].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|')})(?![A-Za-z0-9])`,
-    'g',
-  );
-  return text.replace(pattern, (found) => byText.get(found) ?? found);
+  const standing = (alternatives: string[], flags: string): RegExp =>
+    new RegExp(`(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))(?:${alternatives.join('|')})(?![A-Za-z0-9])`, flags);
+  let out = text;
+  if (exact.size) {
+    const byText = new Map<string, string>();
+    for (const [from, to] of exact) for (const form of encoded ? [from, encodeURIComponent(from)] : [from]) byText.set(form, to);
+    out = out.replace(standing(withEncodings(exact.keys()), 'g'), (found) => byText.get(found) ?? byText.get(decodeOrSelf(found)) ?? found);
+  }
+  if (names.size) out = out.replace(standing(withEncodings(names), 'gi'), (found) => nameTemplate(encoded ? decodeOrSelf(found.replace(/\+/g, ' ')) : found, mapping) ?? found);
+  return out;
+}
+
+function decodeOrSelf(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * The template for a recorded name, in the letter case it was written: the name itself → its variable; a case
+ * variant (Okta looks users up in other cases) → a variable of its own, the same prefix and tag before the variant,
+ * so it still equals the replay's name case-insensitively.
+ */
+function nameTemplate(found: string, mapping: Mapping): string | undefined {
+  const name = mapping.names.get(found.toLowerCase());
+  if (!name) return undefined;
+  if (found === name.original) return `{{${name.variable}}}`;
+  const key = `${name.variable}:${found}`;
+  let variable = mapping.variants.get(key);
+  if (!variable) {
+    variable = `${name.variable}v${mapping.variants.size + 1}`;
+    mapping.variants.set(key, variable);
+    mapping.variables[variable] = `{{$prefix}}{{replayTag}}-${literal(found)}`;
+  }
+  return `{{${variable}}}`;
 }
 
 /** Maps a JSON value of a request (or an expected value): whole strings first, then text inside strings. */
@@ -313,9 +348,7 @@ function mapValue(value: unknown, mapping: Mapping, depth = 0): unknown {
   if (typeof value === 'string') {
     const variable = mapping.pending.has(value) ? undefined : mapping.ids.get(value);
     if (variable) return `{{${variable}}}`;
-    const name = mapping.names.get(value.toLowerCase());
-    if (name && name.original === value) return `{{${name.variable}}}`;
-    return mapText(literal(value), mapping);
+    return nameTemplate(value, mapping) ?? mapText(literal(value), mapping);
   }
   if (depth > 64 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((item) => mapValue(item, mapping, depth + 1));
