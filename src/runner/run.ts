@@ -441,6 +441,8 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       if (others.length) (result.notes ??= []).push(`--read-only also left out ${others.length} checks that send POST, PUT or DELETE without writing (e.g. POST /.search): ${others.join(', ')}`);
     }
     applyAllowedFailures(result, options.allowFailures ?? []);
+    const flagNote = entraFlagNote(plan, bases.client, options.entraFlag ?? 'both');
+    if (flagNote) (result.notes ??= []).push(flagNote);
     const oin = oinReadiness(result.suites);
     if (oin) result.oin = oin;
     const rateLimited = rateLimitNote(result.suites, preflightNotes);
@@ -520,6 +522,15 @@ function applyAllowedFailure(check: CheckResult, allowed: readonly string[] | un
 }
 
 const KNOWN_FAILURE_PASSES = 'listed as a known failure, but it passes now: remove it from the list';
+
+/**
+ * A base URL that carries aadOptscim062020 is a job with the flag: Entra sends only the flag's shapes to it. Both
+ * still ran (customers decide whether to add the flag, so a server should take both); say how to send only those.
+ */
+function entraFlagNote(plan: ReturnType<typeof planChecks>, baseUrl: string, flag: EntraFlagOption): string | undefined {
+  if (flag !== 'both' || !plan.some((p) => p.checks.some((c) => c.check.entraFlag)) || !/[?&]aadOptscim062020(?:[=&]|$)/i.test(baseUrl)) return undefined;
+  return 'the base URL carries aadOptscim062020: Entra sends it only the shapes of the feature flag; the checks of both shapes ran (--entra-flag on sends only the flag\'s)';
+}
 
 function applyAllowedFailures(result: RunResult, allowed: string[]): void {
   const nowPassing = result.suites.flatMap((s) => s.checks).filter((c) => allowed.includes(c.id) && c.status === 'passed' && c.notes?.includes(KNOWN_FAILURE_PASSES));

@@ -55,6 +55,17 @@ describe('entraFlag: which shapes a run sends', () => {
     expect(result.fatal).toMatch(/depends on "mixed\/on".*--entra-flag/);
   });
 
+  it('a base URL carrying aadOptscim062020 gets a note when both shapes ran, none with --entra-flag on', async () => {
+    server = await startServer({ port: 0, token: 'flag-token', quiet: true });
+    const url = `${server.url}?aadOptscim062020`;
+    const both = await run({ url, token: 'flag-token', suites: [suiteFile('flags', checks)] });
+    expect(both.notes?.join(' ')).toMatch(/carries aadOptscim062020: .*--entra-flag on sends only the flag's/);
+    const on = await run({ url, token: 'flag-token', suites: [suiteFile('flags', checks)], entraFlag: 'on' });
+    expect(on.notes ?? []).toEqual([]);
+    const okta = await run({ url, token: 'flag-token', suites: ['okta-spec'] });
+    expect((okta.notes ?? []).join(' ')).not.toMatch(/aadOptscim062020/);
+  });
+
   it('an unknown --entra-flag or --idp is a configuration error', async () => {
     expect((await run({ entraFlag: 'maybe' as never })).fatal).toMatch(/--entra-flag must be on, off or both/);
     expect((await run({ idp: 'onelogin' as never })).fatal).toMatch(/--idp must be okta or entra/);
