@@ -35,7 +35,7 @@ const collect = (value: string, previous: string[] | undefined): string[] => [..
 async function loadOptionsFrom(flags: LoadFlags): Promise<{ options: LoadOptions; specs: ReporterSpec[]; confirmed: boolean }> {
   const { resolveOptions } = await import('../config/resolve.js');
   const file = await configFile(flags);
-  const { rate, duration, idp, yes, ...shared } = flags;
+  const { rate, duration, yes, ...shared } = flags;
   const resolved = resolveOptions({ flags: shared, env: process.env, file });
   const section = file?.data.load ?? {};
   if (resolved.auth.kind === 'oauth2') throw new ConfigError('load sends its requests with --token, --basic or --header credentials; OAuth client credentials are not supported here');
@@ -66,7 +66,9 @@ async function loadOptionsFrom(flags: LoadFlags): Promise<{ options: LoadOptions
     if (!parsed.ok) throw new ConfigError(`--duration: ${parsed.message}`);
     options.durationMs = parsed.value;
   }
-  const chosenIdp = idp ?? section.idp;
+  // --idp and SCIM_CHECK_IDP, then the load section, then the file's top-level idp (as for run).
+  const idpOrigin = resolved.origins['idp'];
+  const chosenIdp = idpOrigin === 'flag' || idpOrigin === 'env' ? resolved.idp : (section.idp ?? (idpOrigin === 'file' ? resolved.idp : undefined));
   if (chosenIdp !== undefined) options.idp = chosenIdp;
   return { options, specs: resolved.reporters, confirmed: yes === true || section.confirm === true };
 }

@@ -91,7 +91,7 @@ function validate(o: LoadOptions): void {
   if (!(Number.isInteger(duration) && duration >= 100 && duration <= MAX_DURATION_MS)) throw new ConfigError(`--duration must be from 100 ms to 24 h (got ${String(o.durationMs)} ms)`);
   const timeout = o.timeoutMs ?? LOAD_DEFAULTS.timeoutMs;
   if (!(Number.isInteger(timeout) && timeout > 0)) throw new ConfigError(`--timeout must be a positive number of milliseconds (got ${String(o.timeoutMs)})`);
-  if (o.idp !== undefined && !IDPS.includes(o.idp)) throw new ConfigError(`--idp must be ${IDPS.join(' or ')} (got ${String(o.idp)})`);
+  if (o.idp !== undefined && !(IDPS as readonly string[]).includes(o.idp)) throw new ConfigError(`--idp must be ${IDPS.join(' or ')} (got ${String(o.idp)})`);
   if (o.prefix !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(o.prefix)) throw new ConfigError('--prefix may hold only letters, digits, ".", "_" and "-" (1 to 40)');
   if (o.url !== undefined) checkTargetUrl(o.url, Boolean(o.token || o.basic || Object.keys(o.headers ?? {}).length));
   if (o.token !== undefined && o.basic !== undefined) throw new ConfigError('give either --token or --basic, not both');

@@ -5,9 +5,9 @@
  * model of a provisioning burst (neither IdP publishes one); the shapes are the IdPs' documented ones.
  */
 import { randomInt } from 'node:crypto';
+import { IDPS, type Idp } from '../../common/suite-ids.js';
 
-export type Idp = 'okta' | 'entra';
-export const IDPS: readonly Idp[] = ['okta', 'entra'];
+export { IDPS, type Idp };
 
 export type OperationKind = 'lookup' | 'create' | 'update' | 'deactivate' | 'membership';
 
