@@ -98,6 +98,9 @@ export interface RunExtras {
   onlyGivenSuites?: boolean;
 }
 
+/** How soon after a first signal a repeat counts as the same one delivered twice (see executeRun). */
+const SIGNAL_ECHO_MS = 1_000;
+
 /** Runs with the flags of `run` (and the extras of a command built on it); resolves to the exit code. */
 export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promise<number> {
   const { resolveOptions } = await import('../config/resolve.js');
@@ -120,10 +123,15 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
 
   const controller = new AbortController();
   let interrupts = 0;
+  let firstSignalAt = 0;
   // SIGTERM (a cancelled CI job, docker stop) cleans up like Ctrl-C; the exit code says which signal it was.
   let exitOnSignal = 130;
   const onSigint = (signal: NodeJS.Signals): void => {
+    // One Ctrl-C can arrive twice: the terminal signals the whole process group, and a wrapper in it (npm exec,
+    // npx, npm run) forwards its copy. A repeat within moments is that echo, not the second press that quits.
+    if (interrupts > 0 && Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
     interrupts++;
+    if (interrupts === 1) firstSignalAt = Date.now();
     if (signal === 'SIGTERM') exitOnSignal = 143;
     if (interrupts > 1) process.exit(exitOnSignal);
     controller.abort(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');

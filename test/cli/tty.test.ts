@@ -1,6 +1,6 @@
 /** The CLI on a terminal: an ora spinner on stderr and colours, via a pseudo-terminal from util-linux `script`. */
 import { execFile, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -38,8 +38,8 @@ function onTerminal(columns: number): Promise<{ code: number | null; screen: str
  * into the terminal, where the line discipline turns Ctrl-C (the byte 0x03) into SIGINT for the foreground program
  * — exactly what a person pressing Ctrl-C does. `screen` grows as the terminal receives output.
  */
-function keyboardTerminal(args: string): { type(bytes: string): void; screen: () => string; done: Promise<number | null> } {
-  const child = spawn('script', ['-qec', `stty cols 120 rows 40; node ${BIN} ${args}`, '/dev/null'], { env: TERMINAL_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+function keyboardTerminal(args: string, program = `node ${BIN}`): { type(bytes: string): void; screen: () => string; done: Promise<number | null> } {
+  const child = spawn('script', ['-qec', `stty cols 120 rows 40; ${program} ${args}`, '/dev/null'], { env: TERMINAL_ENV, stdio: ['pipe', 'pipe', 'pipe'] });
   let screen = '';
   child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
@@ -99,5 +99,26 @@ describe('on a terminal', () => {
       await hanging.close();
     }
   });
-});
 
+  it('Ctrl-C under a wrapper that forwards it (as npm exec / npx / npm run do): the echo is not a second Ctrl-C', async () => {
+    // The terminal sends SIGINT to the whole foreground group (wrapper and CLI); the wrapper forwards its copy too,
+    // as npm's run-script signal manager does, so the CLI gets the one keypress twice, moments apart.
+    const hanging = await startFakeScim({ hangOn: /\/Groups/ });
+    try {
+      const wrapper = join(tempDir('scim-check-tty-'), 'forwarding-wrapper.cjs');
+      writeFileSync(
+        wrapper,
+        "const c = require('node:child_process').spawn(process.execPath, process.argv.slice(2), { stdio: 'inherit' });\n" +
+          "process.on('SIGINT', () => c.kill('SIGINT'));\nc.on('exit', (code) => process.exit(code ?? 1));\n",
+      );
+      const term = keyboardTerminal(`--url ${hanging.url} --token ${hanging.token} --suite okta-spec`, `node ${wrapper} ${BIN}`);
+      await until(() => hanging.requests.some((r) => r.url.includes('/Groups')));
+      term.type('\u0003');
+      expect(await term.done).toBe(130);
+      expect(visible(term.screen())).toContain('Interrupted: the remaining checks were not run');
+      expect([...hanging.users.values()].filter((u) => String(u.userName).startsWith('scim-check-'))).toEqual([]);
+    } finally {
+      await hanging.close();
+    }
+  });
+});
