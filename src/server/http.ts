@@ -224,10 +224,12 @@ export function onClientError(err: Error & { code?: string }, socket: Socket): v
     socket.destroy();
     return;
   }
-  // Stray bytes after a valid request on a keep-alive connection: that request's answer (still being produced)
-  // goes out first, then the 400 for the rest. node:http keeps the response in progress on `_httpMessage`.
+  // Stray bytes after valid requests on a keep-alive connection: their answers (still being produced or sent) go
+  // out first, then the 400 for the rest. node:http keeps the response on the socket in `_httpMessage` until its
+  // 'finish' has been handled (then the next queued one takes its place), so waiting while it is set is enough;
+  // `writableFinished` is not: it turns true before 'finish', while a queued answer still waits to be written.
   const inFlight = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (inFlight && !inFlight.writableFinished) {
+  if (inFlight) {
     inFlight.once('finish', () => onClientError(err, socket));
     inFlight.once('close', () => {
       if (!inFlight.writableFinished) socket.destroy();
