@@ -79,12 +79,13 @@ interface Spinner {
   render(): Spinner;
 }
 
-async function startSpinner(): Promise<Spinner | undefined> {
+/** The spinner on stderr at a terminal; coloured only when the report is (NO_COLOR, TERM=dumb: no colour). */
+async function startSpinner(colour: boolean): Promise<Spinner | undefined> {
   // A terminal that reports no width (some pseudo-terminals) makes ora's line clearing loop without end.
   if (!process.stdout.isTTY || !process.stderr.isTTY || !(process.stderr.columns > 0)) return undefined;
   const { default: ora } = await import('ora');
   // discardStdin off: ora would put the terminal in raw mode, where Ctrl-C is a byte, not a SIGINT.
-  return ora({ text: 'starting', stream: process.stderr, discardStdin: false }).start();
+  return ora({ text: 'starting', stream: process.stderr, discardStdin: false, ...(colour ? {} : { color: false }) }).start();
 }
 
 export interface RunOutput {
@@ -110,14 +111,16 @@ export interface OutputOptions {
 export async function startRunOutput(destinations: readonly Destination[], options: OutputOptions): Promise<RunOutput> {
   const { reporters } = await import('../report/index.js');
   const { livePretty } = await import('../report/pretty.js');
-  let spinner = await startSpinner();
+  let spinner = await startSpinner(options.paint !== undefined);
   const print = (text: string): void => {
     spinner?.clear();
     process.stdout.write(options.redactor.redact(text));
     spinner?.render();
   };
   const liveTarget = destinations.find((d) => d.name === 'pretty' && d.file === undefined);
-  const live = liveTarget ? livePretty(print, { verbose: options.verbose, ...(options.paint ? { paint: options.paint } : {}) }) : undefined;
+  // Check lines fit the terminal they are printed on (a pipe or file keeps the fixed layout).
+  const width = process.stdout.isTTY && process.stdout.columns > 0 ? process.stdout.columns : undefined;
+  const live = liveTarget ? livePretty(print, { verbose: options.verbose, ...(options.paint ? { paint: options.paint } : {}), ...(width ? { width } : {}) }) : undefined;
   let total = 0;
   let done = 0;
   const hooks: RunOutput['hooks'] = {

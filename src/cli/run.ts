@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { ANYWHERE_SECRET_LENGTH, createRedactor } from '../client/redact.js';
+import { closestKey } from '../common/closest-key.js';
 import { terminalText } from '../common/terminal-text.js';
 import type { LoadedConfig, ResolvedOptions, RunFlags } from '../config/resolve.js';
 import { ConfigError } from '../runner/errors.js';
@@ -10,7 +11,7 @@ import type { RunOptions } from '../runner/run.js';
 import type { RunResult } from '../runner/results.js';
 
 /** The flags as commander hands them over; their meaning and precedence live in src/config/resolve.ts. */
-type CliFlags = RunFlags & { config?: string; verbose?: boolean };
+type CliFlags = RunFlags & { config?: string; verbose?: boolean; /** --bail, --fail-fast (commander names it after the last flag). */ failFast?: boolean };
 
 // No default array: commander would print "(default: [])" in --help; an absent flag stays undefined.
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
@@ -40,6 +41,7 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
     idp: resolved.idp,
     entraFlag: resolved.entraFlag,
     strict: resolved.strict,
+    bail: resolved.bail,
     concurrency: resolved.concurrency,
   };
   if (resolved.url !== undefined) options.url = resolved.url;
@@ -63,10 +65,11 @@ function runOptionsFrom(resolved: ResolvedOptions): RunOptions {
   return options;
 }
 
-/** Colour on a terminal unless NO_COLOR; FORCE_COLOR (not "0") forces it on, "0" off. */
+/** Colour on a terminal unless NO_COLOR or TERM=dumb; FORCE_COLOR (not "0") forces it on, "0" off. */
 export function wantsColour(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '') return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
   return isTty;
 }
 
@@ -108,7 +111,8 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
   let options: RunOptions;
   let destinations: Destination[];
   try {
-    const resolved = resolveOptions({ flags, env: process.env, file: await configFile(flags) });
+    const { failFast, ...runFlags } = flags;
+    const resolved = resolveOptions({ flags: failFast ? { ...runFlags, bail: true } : runFlags, env: process.env, file: await configFile(flags) });
     options = runOptionsFrom(resolved);
     if (extras.suiteData) options.suiteData = extras.suiteData;
     if (extras.onlyGivenSuites && flags.suite === undefined) delete options.suites;
@@ -169,6 +173,15 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
   return result.exitCode;
 }
 
+/** "unknown command 'servee' (did you mean serve?)", or, after an explicit `run`, the words it does not take. */
+function unexpectedWords(words: string[], run: Command): string {
+  const program = run.parent!;
+  if (program.args[0] === run.name()) return `error: 'run' takes no arguments (got ${words.map((w) => `'${terminalText(w)}'`).join(', ')}); options start with --`;
+  const names = program.commands.map((c) => c.name());
+  const near = closestKey(words[0]!, names);
+  return `error: unknown command '${terminalText(words[0]!)}'${near ? ` (did you mean ${near}?)` : ` (commands: ${names.join(', ')})`}`;
+}
+
 export function registerRun(program: Command): void {
   addRunOptions(
     program
@@ -180,7 +193,14 @@ export function registerRun(program: Command): void {
       '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
         'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.',
     )
-    .action(async (flags: CliFlags) => {
+    // Words after the options reach `run` (the default command) when nothing else matched: a mistyped command.
+    .allowExcessArguments(true)
+    .action(async (flags: CliFlags, command: Command) => {
+      if (command.args.length) {
+        process.stderr.write(`${unexpectedWords(command.args, command)}\n(run scim-check --help for usage)\n`);
+        process.exitCode = 2;
+        return;
+      }
       process.exitCode = await executeRun(flags);
     });
 }
@@ -217,6 +237,7 @@ export function addRunOptions(command: Command): Command {
     .option('--reporter <name[=file]>', 'pretty (default), json, junit, markdown, html, tap; to a file with =FILE (repeatable; at most one without a file)', collect)
     .option('--allow-failure <check-id>', 'report this check as a known failure without failing the run (repeatable)', collect)
     .option('--strict', 'SHOULD-level failures fail the run too')
+    .option('--bail, --fail-fast', 'stop starting checks after the first failure that fails the run (cleanup still runs)')
     .option('--concurrency <n>', 'suites run at once (default 1; output order stays the same)')
     .option('--burst <n>', 'requests the concurrency suite sends at once (2 to 100; default 10)')
     .option('--burst-spread <ms>', "spread each burst's requests over this time, ms or e.g. 50ms (default 0: all at once)");

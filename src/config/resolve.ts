@@ -52,6 +52,7 @@ export interface RunFlags {
   scope?: string;
   mapping?: string;
   strict?: boolean;
+  bail?: boolean;
   concurrency?: string | number;
   /** Requests a burst step sends at once (the concurrency suite). */
   burst?: string | number;
@@ -85,6 +86,7 @@ export interface ConfigFileData {
   entraFlag?: EntraFlagOption;
   mapping?: string;
   strict?: boolean;
+  bail?: boolean;
   concurrency?: number;
   burst?: number;
   burstSpread?: number | string;
@@ -134,6 +136,8 @@ export interface ResolvedOptions {
   /** Custom-attribute mapping file (a path). */
   mappingFile?: string;
   strict: boolean;
+  /** Stop starting checks after the first one that fails the run (cleanup still runs). */
+  bail: boolean;
   concurrency: number;
   /** Burst size and spread for the concurrency suite (omitted: the runner's defaults, 10 and 0 ms). */
   burst?: number;
@@ -158,6 +162,7 @@ export const DEFAULTS = Object.freeze({
   idp: 'okta' as const,
   entraFlag: 'both' as const,
   strict: false,
+  bail: false,
   concurrency: 1,
 });
 
@@ -202,6 +207,7 @@ export const OPTION_SPECS = {
   entraFlag: { file: 'entraFlag', flag: 'entraFlag', flagName: '--entra-flag', env: 'SCIM_CHECK_ENTRA_FLAG', kind: 'entraFlag' },
   mappingFile: { file: 'mapping', flag: 'mapping', flagName: '--mapping', env: 'SCIM_CHECK_MAPPING', kind: 'path' },
   strict: { file: 'strict', flag: 'strict', flagName: '--strict', env: 'SCIM_CHECK_STRICT', kind: 'boolean' },
+  bail: { file: 'bail', flag: 'bail', flagName: '--bail', env: 'SCIM_CHECK_BAIL', kind: 'boolean' },
   concurrency: { file: 'concurrency', flag: 'concurrency', flagName: '--concurrency', env: 'SCIM_CHECK_CONCURRENCY', kind: 'count' },
   burst: { file: 'burst', flag: 'burst', flagName: '--burst', env: 'SCIM_CHECK_BURST', kind: 'burst' },
   burstSpreadMs: { file: 'burstSpread', flag: 'burstSpread', flagName: '--burst-spread', env: 'SCIM_CHECK_BURST_SPREAD', kind: 'duration' },
@@ -444,6 +450,7 @@ export function resolveOptions(input: ResolveInput): ResolvedOptions {
     idp: withDefault('idp', DEFAULTS.idp),
     entraFlag: withDefault('entraFlag', DEFAULTS.entraFlag),
     strict: withDefault('strict', DEFAULTS.strict),
+    bail: withDefault('bail', DEFAULTS.bail),
     concurrency: withDefault('concurrency', DEFAULTS.concurrency),
     origins,
   };

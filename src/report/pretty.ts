@@ -25,6 +25,8 @@ export interface PrettyOptions {
   verbose?: boolean;
   /** Characters of a body shown in a transcript (default 800). */
   bodyChars?: number;
+  /** Columns of the terminal the report goes to: check titles are cut to fit it (default: at 60 characters). */
+  width?: number;
 }
 
 const SYMBOL: Record<CheckStatus, string> = { passed: '✓', failed: '✗', skipped: '–', warning: '!', 'known-failure': '~' };
@@ -106,11 +108,17 @@ export interface PrettyLayout {
   titleWidth: number;
 }
 
-export function prettyLayout(checks: readonly { id: string; title: string }[]): PrettyLayout {
-  return {
-    idWidth: Math.max(0, ...checks.map((c) => terminalText(c.id).length)),
-    titleWidth: Math.min(60, Math.max(0, ...checks.map((c) => terminalText(c.title).length))),
-  };
+/** Title width without a known terminal width; and the least a title gets on a narrow terminal. */
+const DEFAULT_TITLE_WIDTH = 60;
+const MIN_TITLE_WIDTH = 20;
+/** What a check line holds besides id and title: "  ✓ ", two gaps of two, and "12345 ms". */
+const LINE_OVERHEAD = 4 + 2 + 2 + 8;
+
+/** With `width` (a terminal's columns) the titles take what the ids and times leave of it, else 60 characters. */
+export function prettyLayout(checks: readonly { id: string; title: string }[], width?: number): PrettyLayout {
+  const idWidth = Math.max(0, ...checks.map((c) => terminalText(c.id).length));
+  const room = width !== undefined && width > 0 ? Math.max(MIN_TITLE_WIDTH, width - idWidth - LINE_OVERHEAD) : DEFAULT_TITLE_WIDTH;
+  return { idWidth, titleWidth: Math.min(room, Math.max(0, ...checks.map((c) => terminalText(c.title).length))) };
 }
 
 function checkLine(check: CheckResult, layout: PrettyLayout, paint: Paint): string {
@@ -258,7 +266,7 @@ function renderTail(unsafe: RunResult, paint: Paint): string[] {
 /** The human report: per suite one line per check, failure details with transcripts, cleanup, time, summary. */
 export function renderPretty(result: RunResult, options: PrettyOptions = {}): string {
   const paint = options.paint ?? NO_PAINT;
-  const layout = prettyLayout(result.suites.flatMap((s) => s.checks));
+  const layout = prettyLayout(result.suites.flatMap((s) => s.checks), options.width);
   const out = [renderHead(result.target, result.tool.version, paint)];
   for (const suite of result.suites) {
     out.push(...renderSuiteHead(suite, paint));
@@ -311,7 +319,7 @@ export function livePretty(write: (text: string) => void, options: PrettyOptions
   return {
     start(started) {
       plan = started;
-      layout = prettyLayout(started.suites.flatMap((s) => s.checks));
+      layout = prettyLayout(started.suites.flatMap((s) => s.checks), options.width);
       held = started.suites.map(() => []);
       done = started.suites.map(() => 0);
       emit([renderHead(started.target, toolVersion(), paint)]);

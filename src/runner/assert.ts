@@ -68,6 +68,17 @@ export function compilePattern(pattern: string): RegExp {
 
 const lengthOf = (v: unknown): number | undefined => (typeof v === 'string' || Array.isArray(v) ? v.length : undefined);
 
+const EXCERPT_CHARS = 120;
+
+/** "length 250: [{"id":"a"},…]": the length, and a short excerpt of the value (JSON, cut at 120 characters). */
+function describeLength(value: unknown): string {
+  const length = lengthOf(value);
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value) ?? String(value);
+  const excerpt = text.length > EXCERPT_CHARS ? `${text.slice(0, EXCERPT_CHARS)}…` : text;
+  return length === undefined ? `not a list or string: ${excerpt}` : `length ${length}: ${excerpt}`;
+}
+
 /** Evaluates each predicate of a value assertion; returns one failure per predicate that does not hold. */
 export function evaluateValue(a: ValueAssertion, source: SelectionSource): Failure[] {
   const actual = select(a.that, source);
@@ -97,8 +108,12 @@ export function evaluateValue(a: ValueAssertion, source: SelectionSource): Failu
     }
   }
   if (a.matches !== undefined && !(typeof actual === 'string' && compilePattern(a.matches).test(actual))) fail(`matches /${a.matches}/`, `/${a.matches}/`);
-  if (a.length !== undefined && lengthOf(actual) !== a.length) fail(`has length ${a.length}`, a.length);
-  if (a.lengthAtLeast !== undefined && !((lengthOf(actual) ?? -1) >= a.lengthAtLeast)) fail(`has length >= ${a.lengthAtLeast}`, `>= ${a.lengthAtLeast}`);
+  // A length failure shows the length and the start of the value, not a whole (perhaps huge) list.
+  const failLength = (assertion: string, expected: unknown): void => {
+    failures.push({ assertion: `${a.that} ${assertion}`, expected, actual: describeLength(actual) });
+  };
+  if (a.length !== undefined && lengthOf(actual) !== a.length) failLength(`has length ${a.length}`, a.length);
+  if (a.lengthAtLeast !== undefined && !((lengthOf(actual) ?? -1) >= a.lengthAtLeast)) failLength(`has length >= ${a.lengthAtLeast}`, `>= ${a.lengthAtLeast}`);
   if (a.lessThan !== undefined && !(typeof actual === 'number' && actual < a.lessThan)) fail(`is less than ${a.lessThan}`, `< ${a.lessThan}`);
   return failures;
 }

@@ -68,12 +68,28 @@ class CheckRecorder {
   }
 
   fail(failure: Failure, exchange: number | undefined, source?: string, message?: string, beyondOkta = false): void {
+    if (this.repeatsSchemaFailure(failure, exchange)) return;
     const entry: AssertionFailure = { ...failure, source: source ?? failure.source ?? this.defaultSource };
     if (message ?? failure.message) entry.message = message ?? failure.message;
     if (exchange !== undefined) entry.exchange = exchange;
     if (beyondOkta && this.oktaStep) entry.beyondOkta = true;
     this.failures.push(entry);
   }
+
+  /**
+   * True when `failure` is a schema failure whose every error an earlier one on the same response already lists
+   * (the automatic validation, then the step's own `schema` assertion of the same kind): reported once.
+   */
+  private repeatsSchemaFailure(failure: Failure, exchange: number | undefined): boolean {
+    const errors = schemaErrors(failure);
+    if (!errors) return false;
+    return this.failures.some((f) => f.exchange === exchange && errors.every((e) => schemaErrors(f)?.includes(e)));
+  }
+}
+
+/** The error list of a schema-validation failure ("… is a valid SCIM X"), or undefined for any other failure. */
+function schemaErrors(failure: Failure): unknown[] | undefined {
+  return /\bis a valid SCIM \w+$/.test(failure.assertion) && Array.isArray(failure.actual) ? failure.actual : undefined;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -156,8 +156,14 @@ export async function resolveSuites(names: string[] = [], defaults: readonly str
   };
   for (const name of wanted) {
     if (name === 'all') {
+      // Okta's flow first (its SPEC test, then users, then groups), then the other built-ins, load-like ones last;
+      // suites that join every run (transport) come at the end, as in a run without --suite.
+      const first = DEFAULT_SUITE_IDS.filter((id) => available.includes(id));
       const last = available.filter((id) => RUN_LAST_IN_ALL.includes(id));
-      for (const id of [...available.filter((id) => !last.includes(id)), ...last]) add(await loadBuiltIn(id));
+      for (const id of [...first, ...available.filter((id) => !first.includes(id) && !last.includes(id)), ...last]) {
+        const entry = await loadBuiltIn(id);
+        if (!entry.suite.always) add(entry);
+      }
     } else if (available.includes(name)) {
       add(await loadBuiltIn(name));
     } else if (looksLikePath(name)) {
@@ -175,6 +181,13 @@ export async function resolveSuites(names: string[] = [], defaults: readonly str
   }
   validateSuiteSet(loaded);
   return loaded;
+}
+
+/** Every check id of every built-in suite (all variants): what `--allow-failure` may name whichever suites run. */
+export async function builtInCheckIds(): Promise<string[]> {
+  const ids: string[] = [];
+  for (const id of builtInSuiteIds()) ids.push(...(await loadBuiltIn(id)).suite.checks.map((c) => c.id));
+  return ids;
 }
 
 /** Selectors and `matches` patterns must parse: a typo should stop the run at load time, not fail a check. */

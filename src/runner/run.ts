@@ -8,8 +8,9 @@ import { startDiscovery, type DiscoverySession } from './discovery.js';
 import { likelyBaseUrl, notScimAnswer } from './endpoint-check.js';
 import { runCheck, suiteHeaders, type CheckEnvironment } from './execute.js';
 import { StepGate } from './gate.js';
-import { resolveSuites, suiteFromData, validateSuiteSet, type LoadedSuite } from './load.js';
+import { builtInCheckIds, resolveSuites, suiteFromData, validateSuiteSet, type LoadedSuite } from './load.js';
 import { oinReadiness } from './oin.js';
+import { closestKey } from '../common/closest-key.js';
 import type { CheckResult, CleanupResult, RunResult, SuiteResult } from './results.js';
 import type { CheckDef, SuiteFile } from './suite-format.js';
 import { displayText, expandDeep, expandString, type TemplateContext } from './template.js';
@@ -74,6 +75,11 @@ export interface RunOptions {
   allowFailures?: string[];
   /** SHOULD-level failures fail the run too (by default only MUST failures do). */
   strict?: boolean;
+  /**
+   * Stop starting checks after the first one that fails the run (a MUST failure, or SHOULD with `strict`; known
+   * failures do not count); the rest are reported as skipped, and cleanup still runs (--bail, --fail-fast).
+   */
+  bail?: boolean;
   /** How many suites may run at once (default 1). Output order stays suite order, then check order. */
   concurrency?: number;
   /** Requests a burst step (the concurrency suite) sends at once (default 10; 2 to 100). */
@@ -321,6 +327,29 @@ export async function preflight(client: ScimClient, url: string, headers: Record
   return `${url} is not a SCIM endpoint: ${notScim}; ${likely ? `did you mean ${likely}?` : 'a SCIM base URL usually ends in /scim/v2 (see the application\'s SCIM settings)'}`;
 }
 
+/** A failed check that fails the run: MUST, or SHOULD with --strict (MAY failures never do). */
+function failsTheRun(check: CheckResult, strict: boolean): boolean {
+  return check.status === 'failed' && (check.level === 'MUST' || (strict && check.level === 'SHOULD'));
+}
+
+/**
+ * Every --allow-failure id must name a check: one of the loaded suites, or of any built-in suite (a config file's
+ * list serves runs of other suites too). A typo would otherwise silently fail the run it meant to let pass.
+ */
+async function checkAllowedFailures(allowed: string[], loaded: LoadedSuite[]): Promise<void> {
+  const inRun = new Set(loaded.flatMap((l) => l.suite.checks.map((c) => c.id)));
+  const missing = allowed.filter((id) => !inRun.has(id));
+  if (!missing.length) return;
+  const known = [...new Set([...inRun, ...(await builtInCheckIds())])];
+  const unknown = missing.filter((id) => !known.includes(id));
+  if (!unknown.length) return;
+  const lines = unknown.map((id) => {
+    const near = closestKey(id, known) ?? known.find((k) => k.endsWith(`/${id}`));
+    return `--allow-failure: no check "${id}"${near ? ` (did you mean ${near}?)` : ' (scim-check list shows every check id)'}`;
+  });
+  throw new ConfigError(lines.join('\n'));
+}
+
 export function countAndExit(result: RunResult, strict: boolean): void {
   const counts = result.counts;
   let failing = false;
@@ -332,7 +361,7 @@ export function countAndExit(result: RunResult, strict: boolean): void {
       else if (c.status === 'known-failure') counts.knownFailures++;
       else {
         counts.failed++;
-        if (c.level === 'MUST' || (strict && c.level === 'SHOULD')) failing = true; // MAY failures never fail a run
+        if (failsTheRun(c, strict)) failing = true;
       }
     }
   }
@@ -365,7 +394,9 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
   let mapping: Mapping | undefined;
   try {
     validateOptions(options);
-    plan = planChecks(await selectedSuites(options), options);
+    const loaded = await selectedSuites(options);
+    plan = planChecks(loaded, options);
+    await checkAllowedFailures(options.allowFailures ?? [], loaded);
     if (options.mapping !== undefined) mapping = loadMapping(options.mapping);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -432,7 +463,12 @@ export async function run(options: RunOptions = {}): Promise<RunResult> {
       return undefined;
     };
     options.onStart?.({ target: { ...result.target }, suites: plan.map(({ suite, checks }) => ({ id: suite.id, title: suite.title, checks: checks.map(({ check }) => ({ id: check.id, title: check.title })) })) });
-    result.suites = await runSuites(plan, { client, baseUrl, registry, stopReason, options, mapping });
+    const bail: BailState | undefined = options.bail ? {} : undefined;
+    result.suites = await runSuites(plan, { client, baseUrl, registry, stopReason, options, mapping, ...(bail ? { bail } : {}) });
+    if (bail?.after) {
+      const notRun = result.suites.flatMap((s) => s.checks).filter((c) => c.skipReason === bailReason(bail.after!)).length;
+      (result.notes ??= []).push(`--bail: the run stopped after the first failure that fails it (${bail.after}); ${notRun} check${notRun === 1 ? '' : 's'} not run`);
+    }
     if (options.readOnly) {
       const leftOut = plan.flatMap((s) => s.checks).filter((c) => c.leftOut);
       const writers = leftOut.filter((c) => c.leftOut === READ_ONLY_WRITES).map((c) => c.check.id);
@@ -546,7 +582,15 @@ interface SuiteRunContext {
   mapping: Mapping | undefined;
   /** Set when suites run concurrently: walks pass it alone (src/runner/gate.ts). */
   gate?: StepGate;
+  /** Set with --bail: which check failed first (no check starts after it). */
+  bail?: BailState;
 }
+
+interface BailState {
+  after?: string;
+}
+
+const bailReason = (failed: string): string => `not run: --bail stopped the run after ${failed} failed`;
 
 /** Runs the planned suites (up to `concurrency` at once); results come back in plan order. */
 async function runSuites(plan: ReturnType<typeof planChecks>, ctx: SuiteRunContext): Promise<SuiteResult[]> {
@@ -610,6 +654,7 @@ async function runSuite(
     const result = applyAllowedFailure(await runPlanned(planned, env, outcomes, ctx, setupProblem, discovery), ctx.options.allowFailures);
     results.push(result);
     outcomes.get(planned.check.id)!.resolve(result);
+    if (ctx.bail && ctx.bail.after === undefined && failsTheRun(result, ctx.options.strict ?? false)) ctx.bail.after = result.id;
     ctx.options.onCheckEnd?.(result);
   }
   return results;
@@ -636,6 +681,8 @@ async function runPlanned(
   }
   const stop = ctx.stopReason();
   if (stop) return skipped(planned, `not run: ${stop}`, ctx.options);
+  // Checks already running finish; none starts after the first failure that fails the run.
+  if (ctx.bail?.after !== undefined) return skipped(planned, bailReason(ctx.bail.after), ctx.options);
   const notAdvertised = discovery?.beforeCheck(planned.check);
   if (notAdvertised) return skipped(planned, notAdvertised, ctx.options);
   ctx.options.onCheckStart?.({ id: planned.check.id, title: displayText(planned.check.title, env.template) });

@@ -31,8 +31,11 @@ describe('writeStarterConfig', () => {
     expect(readFileSync(file, 'utf8')).toBe(starterConfig());
   });
 
-  it('says so when the folder does not exist', () => {
-    expect(() => writeStarterConfig(join(dir, 'nope', 'x.json'), false)).toThrow(/its folder does not exist/);
+  it('makes the folder when it does not exist (init ci/prod.json); a file in its way is a clear error', () => {
+    writeStarterConfig(join(dir, 'ci', 'deep', 'prod.json'), false);
+    expect(readFileSync(join(dir, 'ci', 'deep', 'prod.json'), 'utf8')).toBe(starterConfig());
+    writeFileSync(join(dir, 'blocker'), 'x');
+    expect(() => writeStarterConfig(join(dir, 'blocker', 'x.json'), false)).toThrow(`cannot make the folder of ${join(dir, 'blocker', 'x.json')}: a file is in the way`);
   });
 });
 
@@ -49,6 +52,13 @@ describe('scim-check init (CLI)', () => {
     expect(second.stderr).toBe(`scim-check init: ${CONFIG_FILE_NAME} already exists; use --force to overwrite it\n`);
     const forced = await cli(['init', '--force'], dir);
     expect(forced.code).toBe(0);
+  });
+
+  it("the README's example: init ci/prod.json makes ci/ and the file, which --config then reads", async () => {
+    const made = await cli(['init', 'ci/prod.json'], dir);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toContain('--config ci/prod.json');
+    expect(loadConfig({ cwd: dir, configPath: 'ci/prod.json' })?.data.token).toBe('$env:SCIM_TOKEN');
   });
 
   it('writes another file name and tells how to use it', async () => {

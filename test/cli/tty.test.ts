@@ -23,11 +23,11 @@ beforeAll(async () => {
 const { CI: _ci, ...terminalEnv } = process.env;
 const TERMINAL_ENV = { ...terminalEnv, NO_COLOR: '', FORCE_COLOR: '' };
 
-/** Runs the CLI inside a pseudo-terminal of the given width; returns everything the terminal received. */
-function onTerminal(columns: number): Promise<{ code: number | null; screen: string }> {
+/** Runs the CLI inside a pseudo-terminal of the given width (with `env` added); returns everything the terminal received. */
+function onTerminal(columns: number, env: Record<string, string> = {}): Promise<{ code: number | null; screen: string }> {
   const command = `stty cols ${columns} rows 40; node ${BIN} --url ${fake.url} --token ${fake.token} --only okta-spec/list-users`;
   return new Promise((resolve) => {
-    execFile('script', ['-qec', command, '/dev/null'], { timeout: CLI_TIMEOUT_MS, env: TERMINAL_ENV }, (err, stdout) => {
+    execFile('script', ['-qec', command, '/dev/null'], { timeout: CLI_TIMEOUT_MS, env: { ...TERMINAL_ENV, ...env } }, (err, stdout) => {
       resolve({ code: err ? Number((err as { code?: number }).code ?? -1) : 0, screen: stdout });
     });
   });
@@ -120,5 +120,39 @@ describe('on a terminal', () => {
     } finally {
       await hanging.close();
     }
+  });
+});
+
+describe('colour and width on a terminal (issue 9 item 10)', () => {
+  const TITLE = 'Step 1: GET /Users?count=1&startIndex=1 returns a ListResponse';
+  /** Any SGR colour sequence (what chalk and ora's cyan spinner write). */
+  const COLOUR = /\u001b\[(3\d|9\d)m/;
+
+  it('NO_COLOR: neither the results nor the spinner are coloured (the spinner still spins)', async () => {
+    const out = await onTerminal(100, { NO_COLOR: '1' });
+    expect(out.code).toBe(0);
+    expect(out.screen).toContain('\u001b[?25l');
+    expect(out.screen).not.toMatch(COLOUR);
+    expect(out.screen).toContain('✓ okta-spec/list-users');
+  });
+
+  it('TERM=dumb: no colour and no spinner', async () => {
+    const out = await onTerminal(100, { TERM: 'dumb' });
+    expect(out.code).toBe(0);
+    expect(out.screen).not.toMatch(COLOUR);
+    expect(out.screen).not.toContain('\u001b[?25l');
+    expect(visible(out.screen).trimEnd().split(/\r?\n/).at(-1)).toBe('1 passed, 0 failed, 0 skipped');
+  });
+
+  it('check lines use the width of the terminal: whole titles on a wide one, cut to fit a narrow one', async () => {
+    const wide = visible((await onTerminal(200)).screen);
+    expect(wide).toContain(`okta-spec/list-users  ${TITLE}`);
+    const narrow = (await onTerminal(70)).screen;
+    // What stays on screen: the text after the spinner's last return to column 1 (\r or CSI G) on that line.
+    const raw = narrow.split('\n').find((l) => visible(l).includes('✓ okta-spec/list-users'))!;
+    const line = visible(raw.split(/\r|\u001b\[\d*G/).filter((part) => visible(part).trim() !== '').at(-1)!);
+    expect(line).toContain('…');
+    expect(line.trimEnd().length, JSON.stringify(line)).toBeLessThanOrEqual(70);
+    expect(line).not.toContain(TITLE);
   });
 });
