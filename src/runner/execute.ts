@@ -12,7 +12,7 @@ import { evaluateMapped, mergeMapped, type Mapping } from './mapping.js';
 import type { AssertionFailure, CheckResult } from './results.js';
 import { evaluateRunscope, runscopeText } from './runscope-assert.js';
 import { runRunscopeScript } from './runscope-script.js';
-import { select, type SelectionSource, type WalkSummary } from './select.js';
+import { select, setPath, type SelectionSource, type WalkSummary } from './select.js';
 import type { Assertion, CheckDef, StepDef, SuiteFile } from './suite-format.js';
 import { DEFAULT_BURST, displayText, expandDeep, expandText, type TemplateContext } from './template.js';
 
@@ -111,7 +111,12 @@ function buildRequest(step: StepDef, env: CheckEnvironment, extraQuery: Record<s
   if (params.length) url += `?${params.join('&')}`;
 
   let body: string | undefined;
-  if (req.body !== undefined) body = JSON.stringify(req.mapped ? mergeMapped(expandDeep(req.body, ctx), env.mapping, req.mapped) : expandDeep(req.body, ctx));
+  if (req.body !== undefined) {
+    let json = expandDeep(req.body, ctx);
+    // Changes merged into the object (usually one read back: Okta PUTs what it read with its changes).
+    for (const [path, value] of Object.entries(req.bodyMerge ?? {})) json = setPath(json, path, expandDeep(value, ctx));
+    body = JSON.stringify(req.mapped ? mergeMapped(json, env.mapping, req.mapped) : json);
+  }
   else if (req.rawBody !== undefined) body = req.rawBody;
   else if (req.bodyText !== undefined) body = expandText(req.bodyText, ctx);
 

@@ -196,7 +196,11 @@ function checkExpressions(check: CheckDef, file: string): void {
   for (const step of check.steps) {
     checkBurstUse(step, where);
     const predicates = [...(step.expect ?? []), ...(step.onlyIf ? [step.onlyIf] : [])];
-    const selectors = [...Object.values(step.capture ?? {}), ...predicates.flatMap((a) => ('that' in a ? [a.that] : []))];
+    const selectors = [
+      ...Object.values(step.capture ?? {}),
+      ...predicates.flatMap((a) => ('that' in a ? [a.that] : [])),
+      ...Object.keys(step.request.bodyMerge ?? {}).map((path) => (path.startsWith('[') ? `body${path}` : `body.${path}`)),
+    ];
     for (const selector of selectors) {
       try {
         checkSelector(selector);

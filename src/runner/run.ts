@@ -299,6 +299,14 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   return { promise, resolve };
 }
 
+/** How the run authenticates, for {{$authScheme}}: an Authorization given with --header counts as "header". */
+function authSchemeOf(o: RunOptions): string {
+  if (Object.keys(o.headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) return 'header';
+  if (o.auth && o.auth.kind !== 'none') return o.auth.kind;
+  if (o.basic) return 'basic';
+  return 'bearer'; // a token, or the embedded server's
+}
+
 function clientAuth(o: RunOptions, embeddedToken: string | undefined): AuthConfig {
   if (o.auth && o.auth.kind !== 'none') return o.auth;
   if (o.basic) return { kind: 'basic', user: o.basic.user, pass: o.basic.pass };
@@ -622,6 +630,7 @@ async function runSuite(
     domain: ctx.options.userDomain ?? 'example.com',
     baseUrl: ctx.baseUrl,
     tlsVerified: ctx.baseUrl.startsWith('https://') && !ctx.options.insecure,
+    authScheme: authSchemeOf(ctx.options),
     ...(ctx.options.burst !== undefined ? { burst: ctx.options.burst } : {}),
     ...(ctx.options.burstSpreadMs !== undefined ? { burstSpreadMs: ctx.options.burstSpreadMs } : {}),
   };

@@ -120,6 +120,31 @@ export function followPath(value: unknown, tokens: PathToken[]): unknown {
   return current;
 }
 
+/**
+ * A copy of `value` with `replacement` at the path (`name.givenName`, `["urn:…:User"].department`, `emails[0]`):
+ * objects on the way are copied, missing ones created; a `[key=value]` pick sets the first matching element. Used to
+ * merge changes into an object read back, as Okta does before a PUT.
+ */
+export function setPath(value: unknown, path: string, replacement: unknown): unknown {
+  const tokens = parsePath(path.startsWith('[') ? path : `.${path}`);
+  const set = (current: unknown, at: number): unknown => {
+    if (at === tokens.length) return replacement;
+    const token = tokens[at]!;
+    if ('key' in token) {
+      const base = current !== null && typeof current === 'object' && !Array.isArray(current) ? (current as Record<string, unknown>) : {};
+      return { ...base, [token.key]: set(base[token.key], at + 1) };
+    }
+    const list = Array.isArray(current) ? [...current] : [];
+    if ('index' in token) list[token.index] = set(list[token.index], at + 1);
+    else if ('pick' in token) {
+      const i = list.findIndex((el) => el !== null && typeof el === 'object' && String((el as Record<string, unknown>)[token.pick.key]) === token.pick.value);
+      if (i >= 0) list[i] = set(list[i], at + 1);
+    } else return list.map((el) => set(el, at + 1));
+    return list;
+  };
+  return set(value, 0);
+}
+
 /** Checks a selector's syntax (at load time) without evaluating it. */
 export function checkSelector(selector: string): void {
   const inner = selector.startsWith('each.') ? selector.slice(5) : selector;

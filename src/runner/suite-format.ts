@@ -14,6 +14,7 @@
  *   {{$upperOf:var}} the value of variable `var` in upper case;  {{$lowerOf:var}} in lower case
  *   {{$baseUrl}}     the SCIM base URL under test (e.g. to compare with meta.location)
  *   {{$tlsVerified}} true when the base URL is https:// and the certificate is verified (no --insecure)
+ *   {{$authScheme}}  how the run authenticates: bearer, basic, oauth2, header (--header "Authorization: …") or none
  *   {{$membersOf:var}} a group's `members` value from a list of ids: [{"value": id}, …]
  *   {{$burst}}       the run's burst size (--burst, default 10);  {{$burstTiming}} "at once" or "within N ms" (--burst-spread)
  * Inside a burst step (see BurstDef) also:
@@ -140,6 +141,12 @@ export interface RequestDef {
   body?: unknown;
   /** A raw, non-JSON body, sent as is (for malformed-input checks). */
   rawBody?: string;
+  /**
+   * Values set in the JSON `body` after its templates are expanded, by path (`name.givenName`,
+   * `["urn:…:enterprise:2.0:User"].department`, `emails[type=work].display`): with `"body": "{{readUser}}"` this is
+   * Okta's profile push, the whole object read back with the changes merged in.
+   */
+  bodyMerge?: Record<string, unknown>;
   /** A text body whose {{templates}} are expanded as text, then sent as is (bodies of imported Runscope steps). */
   bodyText?: string;
   /** "default" = the run's credentials; "none" = no Authorization header; "invalid" = a wrong credential. */

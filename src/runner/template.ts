@@ -10,6 +10,8 @@ export interface TemplateContext {
   baseUrl: string;
   /** True when requests go over https:// with the certificate verified (not --insecure). */
   tlsVerified?: boolean;
+  /** How the run authenticates: "bearer", "basic", "oauth2", "header" (an Authorization given with --header) or "none". */
+  authScheme?: string;
   /** The run's burst size (--burst; default 10) and spread (--burst-spread; default 0 ms = all at once). */
   burst?: number;
   burstSpreadMs?: number;
@@ -38,6 +40,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $domain: { arg: 'none' },
   $baseUrl: { arg: 'none' },
   $tlsVerified: { arg: 'none' },
+  $authScheme: { arg: 'none' },
   $braces: { arg: 'none' },
   $uuid: { arg: 'none' },
   $digits: { arg: 'count' },
@@ -116,6 +119,8 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       return ctx.baseUrl;
     case '$tlsVerified':
       return ctx.tlsVerified === true;
+    case '$authScheme':
+      return ctx.authScheme ?? 'none';
     case '$braces':
       return '{{';
     case '$uuid':

@@ -106,7 +106,7 @@ describe('HTML report in headless Chromium', () => {
   it('lists the OIN readiness steps in order', async () => {
     const steps = page.locator('tr.oin-step');
     expect(await steps.count()).toBe(12);
-    expect(await steps.nth(7).locator('.badge').innerText()).toMatch(/failed/i);
+    expect(await steps.nth(7).locator('.badge').innerText()).toMatch(/would fail/i);
     expect(await page.locator('.oin-verdict').innerText()).toContain('would fail');
   });
 

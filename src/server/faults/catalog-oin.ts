@@ -41,6 +41,22 @@ async function usersNamed(api: FaultApi, userName: string): Promise<Json[]> {
   return resources.filter(isObject);
 }
 
+/** Users reactivated after a deactivation, per server (so concurrent in-process servers never see each other's). */
+const reactivated = new WeakMap<FaultApi['store'], Set<string>>();
+
+/** The `active` value a PATCH or PUT of a user sets, when it sets one. */
+function activeSet(req: ScimRequest): boolean | undefined {
+  if (!isObject(req.body)) return undefined;
+  if (req.method === 'PUT') return typeof req.body['active'] === 'boolean' ? req.body['active'] : undefined;
+  const ops = Array.isArray(req.body['Operations']) ? req.body['Operations'].filter(isObject) : [];
+  for (const op of ops) {
+    const value = op['value'];
+    if (typeof op['path'] === 'string' && /^active$/i.test(op['path']) && typeof value === 'boolean') return value;
+    if (op['path'] === undefined && isObject(value) && typeof value['active'] === 'boolean') return value['active'];
+  }
+  return undefined;
+}
+
 export const oinFaults: Fault[] = [
   {
     id: 'scheme-less-authorization-500',
@@ -97,6 +113,39 @@ export const oinFaults: Fault[] = [
       if (!before) return;
       const res = await api.dispatch(req);
       return isSuccess(res) && res.status === 200 ? { ...res, body: before } : res;
+    },
+  },
+  {
+    id: 'put-rejects-own-groups',
+    description: "A PUT of a user carrying the user's own non-empty groups (as read back after Group Push) is refused with 400 instead of ignoring the read-only attribute.",
+    onRequest(req) {
+      if (!onUserResource(req, 'PUT') || !isObject(req.body) || !Array.isArray(req.body['groups']) || req.body['groups'].length === 0) return;
+      return { status: 400, body: new ScimError(400, 'Attribute "groups" is readOnly.', 'mutability').toJSON() };
+    },
+  },
+  {
+    id: 'second-deactivation-ignored',
+    description: 'A user deactivated, reactivated and then deactivated again stays active: the second deactivation is answered as done but ignored.',
+    async onRequest(req, api) {
+      if (!(onUserResource(req, 'PATCH') || onUserResource(req, 'PUT'))) return;
+      const active = activeSet(req);
+      if (active === undefined) return;
+      const current = await read(api, req.path);
+      if (!current || typeof current['id'] !== 'string') return;
+      const seen = reactivated.get(api.store) ?? new Set<string>();
+      reactivated.set(api.store, seen);
+      if (active && current['active'] === false) seen.add(current['id']);
+      else if (!active && seen.has(current['id']) && (await authenticated(req, api))) return { status: 200, body: current };
+    },
+  },
+  {
+    id: 'resource-types-omit-extensions',
+    description: '/ResourceTypes describes the User without its schemaExtensions, although the server accepts and returns enterprise extension data.',
+    onResponse(req, res) {
+      if (req.method !== 'GET' || !/^\/ResourceTypes(\/User)?\/?$/i.test(req.path) || res.status !== 200 || !isObject(res.body)) return;
+      const strip = (rt: unknown): unknown => (isObject(rt) && rt['id'] === 'User' ? Object.fromEntries(Object.entries(rt).filter(([k]) => k !== 'schemaExtensions')) : rt);
+      const body = res.body;
+      return { ...res, body: Array.isArray(body['Resources']) ? { ...body, Resources: body['Resources'].map(strip) } : (strip(body) as Json) };
     },
   },
 ];
