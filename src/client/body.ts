@@ -33,10 +33,16 @@ export function decodedBody(body: Readable, contentEncoding: string | undefined)
 
 /**
  * Reads `stream` until it ends or passes `maxBytes`; `progress` stays readable if the stream fails midway.
- * `signal` ends the read at once, even when the stream itself does not notice.
+ * `signal` ends the read at once, even when the stream itself does not notice. With `expectedBytes` (a declared
+ * Content-Length) the chunks are copied into one buffer of that size as they come, instead of being kept and
+ * concatenated: a 9 MB body then costs 9 MB of buffers, not 18.
  */
-export async function readCapped(stream: Readable, maxBytes: number, progress: BodyProgress, signal?: AbortSignal): Promise<CappedBody> {
+export async function readCapped(stream: Readable, maxBytes: number, progress: BodyProgress, signal?: AbortSignal, expectedBytes?: number): Promise<CappedBody> {
   const chunks: Buffer[] = [];
+  const whole = expectedBytes !== undefined && expectedBytes > 0 && expectedBytes <= maxBytes ? Buffer.allocUnsafe(expectedBytes) : undefined;
+  let filled = 0;
+  /** Cleared for good once a chunk does not fit: from then on the pieces are kept in order. */
+  let intoWhole = whole !== undefined;
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const stopped = signal && abortedPromise(signal);
   try {
@@ -46,11 +52,21 @@ export async function readCapped(stream: Readable, maxBytes: number, progress: B
       const value = next.value;
       progress.bytes += value.byteLength;
       if (progress.bytes > maxBytes) {
+        if (intoWhole && whole && filled > 0) chunks.push(whole.subarray(0, filled));
         chunks.push(value.subarray(0, value.byteLength - (progress.bytes - maxBytes)));
         return { data: Buffer.concat(chunks), overflow: true };
       }
-      chunks.push(value);
+      if (intoWhole && whole && filled + value.byteLength <= whole.length) {
+        value.copy(whole, filled);
+        filled += value.byteLength;
+      } else {
+        // More than declared (undici refuses that anyway) or no declaration: keep the pieces.
+        if (intoWhole && whole && filled > 0) chunks.push(whole.subarray(0, filled));
+        intoWhole = false;
+        chunks.push(value);
+      }
     }
+    if (chunks.length === 0) return { data: whole ? whole.subarray(0, filled) : Buffer.alloc(0), overflow: false };
     return { data: Buffer.concat(chunks), overflow: false };
   } finally {
     // Destroying closes the connection: the rest of a 50 MB answer is never read.
@@ -121,5 +137,13 @@ export function interpretBody(contentType: string | undefined, text: string, max
 /** Shortens `text` for a record, saying how much there was. */
 export function truncateForRecord(text: string, maxChars: number, totalBytes: number): string {
   if (text.length <= maxChars) return text;
-  return `${text.slice(0, maxChars)}\n… [truncated for the record: ${totalBytes} bytes in total]`;
+  return `${detached(text.slice(0, maxChars))}\n… [truncated for the record: ${totalBytes} bytes in total]`;
+}
+
+/**
+ * A copy of `slice` that does not keep its parent alive: V8 represents a slice of a long string as a view into it,
+ * so a 64 KiB excerpt kept in a record would otherwise hold the whole 9 MB body it was cut from.
+ */
+export function detached(slice: string): string {
+  return Buffer.from(slice, 'utf8').toString('utf8');
 }

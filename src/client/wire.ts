@@ -145,7 +145,8 @@ export function createWire(options: WireOptions): Wire {
         result.error = { code: 'BODY_TOO_LARGE', message: `${target} announced a ${declared}-byte body, over the ${maxBodyBytes}-byte cap; not read` };
         return result;
       }
-      const { data, overflow } = await readCapped(decodedBody(res.body, headers['content-encoding']), maxBodyBytes, progress, controller.signal);
+      const encoded = (headers['content-encoding'] ?? 'identity').trim().toLowerCase() !== 'identity';
+      const { data, overflow } = await readCapped(decodedBody(res.body, headers['content-encoding']), maxBodyBytes, progress, controller.signal, encoded ? undefined : declared);
       response.bodyBytes = progress.bytes;
       if (overflow) {
         // Only the start goes on record: decoding and redacting every capped byte would multiply the memory held.

@@ -1,5 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Exchange } from '../client/exchange.js';
+import { detached } from '../client/body.js';
+import { collectGarbage } from '../client/memory.js';
 import { mergeHeaders, withoutHeaders } from '../client/headers.js';
 import type { ScimClient, SendRequest } from '../client/index.js';
 import { validateScim } from '../core/json-schemas/index.js';
@@ -53,6 +55,8 @@ class CheckRecorder {
   readonly exchanges: Exchange[] = [];
   readonly failures: AssertionFailure[] = [];
   readonly notes: string[] = [];
+  /** Exchanges before this index have given up their large parsed bodies. */
+  private released = 0;
   /**
    * @param oktaStep the check replays a step of Okta's SPEC test: what Okta's test does not have (schema
    *   validation, captures) is then a finding "beyond Okta's test".
@@ -62,6 +66,24 @@ class CheckRecorder {
     readonly oktaStep = false,
   ) {}
 
+  /**
+   * Drops the parsed body (`response.json`) of every exchange before `before` whose body was larger than
+   * KEPT_JSON_BYTES: steps read it through their assertions and captures, and once they are done only the record's
+   * bounded text excerpt stays. Without this a server answering every list with 9 MB kept each parsed copy (tens
+   * of MB apiece) for the whole run and in the JSON report.
+   */
+  release(before: number): void {
+    let dropped = 0;
+    for (; this.released < before; this.released++) {
+      const response = this.exchanges[this.released]?.response;
+      if (response && response.json !== undefined && (response.bodyBytes ?? 0) > KEPT_JSON_BYTES) {
+        delete response.json;
+        dropped += response.bodyBytes ?? 0;
+      }
+    }
+    if (dropped >= COLLECT_AFTER_BYTES) collectGarbage();
+  }
+
   record(exchange: Exchange): number {
     this.exchanges.push(exchange);
     return this.exchanges.length - 1;
@@ -70,6 +92,7 @@ class CheckRecorder {
   fail(failure: Failure, exchange: number | undefined, source?: string, message?: string, beyondOkta = false): void {
     if (this.repeatsSchemaFailure(failure, exchange)) return;
     const entry: AssertionFailure = { ...failure, source: source ?? failure.source ?? this.defaultSource };
+    if ('actual' in failure) entry.actual = boundedActual(failure.actual);
     if (message ?? failure.message) entry.message = message ?? failure.message;
     if (exchange !== undefined) entry.exchange = exchange;
     if (beyondOkta && this.oktaStep) entry.beyondOkta = true;
@@ -93,6 +116,31 @@ function schemaErrors(failure: Failure): unknown[] | undefined {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Parsed bodies up to this size stay in the record (reports show them formatted); larger ones keep only the text excerpt. */
+const KEPT_JSON_BYTES = 16 * 1024;
+/** Dropping parsed bodies this large collects at once (src/client/memory.ts). */
+const COLLECT_AFTER_BYTES = 1024 * 1024;
+/** A failure's `actual` beyond this much JSON is summarised: it may be a whole 9 MB list. */
+const MAX_ACTUAL_CHARS = 2_000;
+/** Resources of one list checked against the RFC schema (the rest are not: see validatedPart). */
+const MAX_VALIDATED_RESOURCES = 1_000;
+/** A walk stops collecting after this many ids (a server ignoring `count` can return every resource on every page). */
+const MAX_WALK_IDS = 100_000;
+
+/** `actual` as it is kept in a failure: as is when small, else what it is and how it begins. */
+function boundedActual(actual: unknown): unknown {
+  if (Array.isArray(actual) && actual.length > MAX_ACTUAL_CHARS) return `an array of ${actual.length} items (not kept in the report)`;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(actual);
+  } catch {
+    return String(actual);
+  }
+  if (text === undefined || text.length <= MAX_ACTUAL_CHARS) return actual;
+  const what = Array.isArray(actual) ? `an array of ${actual.length} items` : typeof actual === 'string' ? `a string of ${actual.length} characters` : 'a value';
+  return `${what}, ${text.length} characters as JSON, beginning ${detached(text.slice(0, MAX_ACTUAL_CHARS))}…`;
+}
 
 /**
  * The request the step describes, with templates expanded. Its headers are exactly the suite's (with the
@@ -180,7 +228,7 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
   } else if (step.autoValidate !== false) {
     const kind = inferKind(send.method, endpoint, response.status, response.json);
     if (kind) {
-      const verdict = validateScim(kind, response.json, { partial: isProjected(send.url) });
+      const verdict = validateScim(kind, validatedPart(kind, response.json, rec), { partial: isProjected(send.url) });
       if (!verdict.valid) {
         valid = false;
         rec.fail({ assertion: `response body is a valid SCIM ${kind}`, expected: `a valid ${kind}`, actual: verdict.errors.slice(0, 10) }, index, KIND_SOURCE[kind], undefined, true);
@@ -204,6 +252,18 @@ async function settleCreate(send: SendRequest, endpoint: string, exchange: Excha
     headers: env.headers.all,
   });
   (exchange.notes ??= []).push(env.registry.settleReadBack(pending, readBack, send.body, env.template.prefix));
+}
+
+/**
+ * What of a response the schema check reads: a ListResponse's first MAX_VALIDATED_RESOURCES resources (with its
+ * envelope), noted when there were more. Validating every one of 23,000 resources of a server that ignores `count`
+ * took over a second and ~150 MB of short-lived garbage per list.
+ */
+function validatedPart(kind: string, json: unknown, rec: CheckRecorder): unknown {
+  const resources = kind.endsWith('ListResponse') ? (json as { Resources?: unknown } | null)?.Resources : undefined;
+  if (!Array.isArray(resources) || resources.length <= MAX_VALIDATED_RESOURCES) return json;
+  rec.notes.push(`a list of ${resources.length} resources: the schema check covered its first ${MAX_VALIDATED_RESOURCES}`);
+  return { ...(json as object), Resources: resources.slice(0, MAX_VALIDATED_RESOURCES) };
 }
 
 /** Forgets what a DELETE removed (creates are registered by `registry.noteCreate`, which sees the request too). */
@@ -236,15 +296,22 @@ async function runWalk(step: StepDef, env: CheckEnvironment, rec: CheckRecorder,
     walk.totals.push(json?.totalResults);
     walk.starts!.push({ asked: startIndex, answered: json?.startIndex });
     const resources = Array.isArray(json?.Resources) ? json.Resources : [];
-    for (const r of resources) {
+    for (const r of resources.slice(0, Math.max(0, MAX_WALK_IDS - walk.ids.length))) {
       const id = r !== null && typeof r === 'object' ? (r as { id?: unknown }).id : undefined;
       walk.ids.push(typeof id === 'string' ? id : JSON.stringify(id));
     }
+    // Earlier pages are summarised in `walk`; only this one's parsed body is still needed.
+    rec.release(sent.index);
     const total = typeof json?.totalResults === 'number' ? json.totalResults : 0;
     // "returned": the next page starts after what this page says it held (Microsoft's validation workflow).
     const answeredStart = typeof json?.startIndex === 'number' && Number.isInteger(json.startIndex) && json.startIndex > 0 ? json.startIndex : startIndex;
     next = walkDef.advance === 'returned' ? answeredStart + resources.length : startIndex + walkDef.pageSize;
     if (!ok || resources.length === 0 || next > total || next <= startIndex) break;
+    if (walk.ids.length >= MAX_WALK_IDS) {
+      walk.truncated = true;
+      rec.notes.push(`the walk stopped after ${walk.pages} pages holding ${MAX_WALK_IDS} or more resources; completeness was judged on those pages`);
+      break;
+    }
     if (walk.pages >= maxPages) {
       // A big tenant: judge completeness on the pages walked, and say so.
       walk.truncated = true;
@@ -432,6 +499,8 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
       if (stop) throw new CheckError(stop);
       const outcome = await runStep(step, env, rec, previous, check.source);
       previous = outcome.last ?? previous;
+      // Only the latest exchange (`previous`, for the next step's onlyIf) may still be read.
+      rec.release(rec.exchanges.length - 1);
       if (!outcome.ok) break;
     }
   } catch (err) {
@@ -439,6 +508,7 @@ export async function runCheck(check: CheckDef, suiteId: string, env: CheckEnvir
     else if (!(err instanceof CheckError || err instanceof ConfigError)) throw err;
     else rec.fail({ assertion: 'the check runs to completion', expected: 'all steps run', actual: err.message }, rec.exchanges.length ? rec.exchanges.length - 1 : undefined);
   }
+  rec.release(rec.exchanges.length);
   const failed = rec.failures.length > 0;
   const result: CheckResult = {
     id: check.id,

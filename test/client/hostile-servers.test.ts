@@ -69,8 +69,9 @@ describe('every hostile server on a real socket', () => {
       expect(running.bytesWritten()).toBeLessThan(MAX_BODY + 8 * 1024 * 1024);
       if (ex.response?.bodyBytes !== undefined) expect(ex.response.bodyBytes).toBeLessThanOrEqual(MAX_BODY + 1024 * 1024);
       for (const seen of running.authorizationsSeen()) {
-        expect(seen.value, `credentials reached the ${seen.origin} origin`).toBe(seen.origin === 'self' ? `Bearer ${TOKEN}` : undefined);
+        expect(seen.value, `credentials reached the ${seen.origin} origin`).toBe(seen.origin === 'self' ? (running.credential ?? `Bearer ${TOKEN}`) : undefined);
       }
+      for (const secret of running.secrets ?? []) expect(JSON.stringify(ex), server.id).not.toContain(secret);
     } finally {
       await client.close();
       await running.close();

@@ -12,6 +12,7 @@ import https from 'node:https';
 import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { tlsMaterial, type KeyPair } from './tls-material.js';
+import type { AuthConfig } from '../../src/client/index.js';
 import { startServer } from '../../src/server/index.js';
 import { startRecordingProxy, type ProxiedAnswer, type ProxiedRequest } from '../safety/support.js';
 
@@ -49,8 +50,15 @@ export interface HostileExpectation {
 export interface RunningHostile {
   /** SCIM base URL, e.g. http://127.0.0.1:PORT/scim/v2 */
   baseUrl: string;
-  /** Client options the scenario needs to show its failure (trusting the test CA, so only the host name is wrong). */
-  clientOptions: { ca?: string };
+  /**
+   * Client options the scenario needs to show its failure (trusting the test CA, so only the host name is wrong),
+   * or the credentials it works with (OAuth client credentials against its own token endpoint).
+   */
+  clientOptions: { ca?: string; auth?: AuthConfig };
+  /** The Authorization this server must see when the run's credential is its own (default: the test's bearer token). */
+  credential?: string;
+  /** Strings of this scenario that must never appear in any record or report (e.g. a key in its base URL). */
+  secrets?: string[];
   /** Bytes the server got onto the wire: proof that a client which stops reading stops the transfer. */
   bytesWritten(): number;
   /** Authorization header values that reached this server or the origin it redirects to. */
@@ -751,6 +759,102 @@ HOSTILE_SERVERS.push(
       if (answer.status === 404) return scimJson(404, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '404', detail: `not found ${TERMINAL_ATTACK}` });
       // Header values cannot carry ESC, but latin1 bytes pass: 0x9b is an 8-bit CSI.
       return { ...answer, headers: { ...answer.headers, etag: 'W/"\u009b2J"' } };
+    },
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------------
+// Memory and secrets (issue 9 items 2 and 4): huge lists, a repeated OAuth token, a key in the base URL's query,
+// a response header named after the token.
+
+/** About 9 MB: under the client's 10 MiB cap, so every list is read and parsed whole. */
+export const NINE_MB_LIST_BYTES = 9_000_000;
+let cachedNineMb: string | undefined;
+function nineMegabyteList(): string {
+  if (cachedNineMb) return cachedNineMb;
+  const one = JSON.stringify(sampleUser('00000000-0000-4000-8000-000000000000')).length + 1;
+  const count = Math.floor((NINE_MB_LIST_BYTES - 200) / one);
+  const users = Array.from({ length: count }, (_, i) => sampleUser(`00000000-0000-4000-8000-${String(i).padStart(12, '0')}`));
+  cachedNineMb = JSON.stringify(listOf(users));
+  return cachedNineMb;
+}
+
+/** The one access token the repeating token endpoint hands out, every time. */
+export const REPEATED_OAUTH_TOKEN = 'hostile-Repeated-Access-T0ken-5e1';
+const OAUTH_CLIENT_SECRET = 'hostile-oauth-Client-S3cret';
+/** The key the query-string entry requires in its base URL (`?api_key=…`). */
+export const QUERY_KEY = 'hostile-Query-Key-77b0c2';
+const HEADER_NAME_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function unauthorized(detail: string): HttpAnswer {
+  return scimJson(401, { schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail });
+}
+
+HOSTILE_SERVERS.push(
+  httpLevel({
+    id: 'nine-megabyte-lists',
+    title: 'ignores count and filter: every list is ~9 MB of users',
+    // The client test's cap is 4 MiB; the CLI's default 10 MiB reads and parses every one of them.
+    expect: { error: 'BODY_TOO_LARGE', status: 200 },
+    make: () => (request) => {
+      const path = pathOf(request);
+      if (request.method === 'GET' && (path === '/Users' || path === '/Groups')) {
+        return { status: 200, headers: { 'content-type': SCIM_JSON }, body: nineMegabyteList() };
+      }
+      return plausibleScim(request);
+    },
+  }),
+  {
+    id: 'repeated-oauth-token',
+    title: 'its token endpoint hands out the same access token every time, and the first use of it gets a 401',
+    layer: 'http',
+    probe: { method: 'GET', path: '/Users' },
+    expect: { status: 200, note: /^401 with a cached OAuth token: fetched a new token and retried once$/ },
+    async start() {
+      let revokedOnce = false;
+      const running = await startHttpServer((request) => {
+        if (request.method === 'POST' && request.path === '/oauth2/token') {
+          return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ access_token: REPEATED_OAUTH_TOKEN, token_type: 'Bearer' }) };
+        }
+        if (request.headers.authorization !== `Bearer ${REPEATED_OAUTH_TOKEN}`) return unauthorized('unknown token');
+        if (!revokedOnce) {
+          revokedOnce = true;
+          return unauthorized('token revoked; fetch a new one');
+        }
+        return plausibleScim(request);
+      });
+      return {
+        ...running,
+        authorizationsSeen: () => running.seen.filter((value) => !value?.startsWith('Basic ')).map((value) => ({ origin: 'self' as const, value })),
+        clientOptions: { auth: { kind: 'oauth2', tokenUrl: `${running.origin}/oauth2/token`, clientId: 'hostile-client', clientSecret: OAUTH_CLIENT_SECRET } },
+        credential: `Bearer ${REPEATED_OAUTH_TOKEN}`,
+        secrets: [REPEATED_OAUTH_TOKEN, OAUTH_CLIENT_SECRET],
+      };
+    },
+  },
+  {
+    id: 'query-string-key',
+    title: 'wants its key in the base URL query (?api_key=…) on every request, and echoes the URL back',
+    layer: 'http',
+    probe: { method: 'GET', path: '/Users' },
+    expect: { status: 200 },
+    async start() {
+      const running = await startHttpServer((request) => {
+        if (!new URLSearchParams(request.path.split('?')[1] ?? '').getAll('api_key').includes(QUERY_KEY)) return unauthorized(`no key in ${request.path}`);
+        const answer = plausibleScim(request);
+        return { ...answer, headers: { ...answer.headers, 'x-request-url': request.path } };
+      });
+      return { ...running, baseUrl: `${running.baseUrl}?api_key=${QUERY_KEY}`, secrets: [QUERY_KEY] };
+    },
+  },
+  httpLevel({
+    id: 'header-named-after-token',
+    title: 'answers with a response header named after the bearer token it received',
+    expect: { status: 200 },
+    make: () => (request) => {
+      const answer = plausibleScim(request);
+      const token = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      return token && HEADER_NAME_CHARS.test(token) ? { ...answer, headers: { ...answer.headers, [`x-${token}`]: 'seen' } } : answer;
     },
   }),
 );

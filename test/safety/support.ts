@@ -5,7 +5,9 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { startCli, type CliOutcome } from '../cli/spawn-cli.js';
 
 /** Fails the file if anything rejected or threw without a handler while its tests ran. */
 export function trapUnhandled(): void {
@@ -164,5 +166,27 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
   while (!condition()) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Peak resident memory (VmHWM) of a spawned CLI run, read from /proc while it lives. */
+export async function cliPeakRssMb(args: string[], timeoutMs?: number): Promise<{ mb: number; outcome: CliOutcome }> {
+  const { child, done } = startCli(args, {}, timeoutMs === undefined ? {} : { timeoutMs });
+  let peakKb = 0;
+  const sample = (): void => {
+    try {
+      const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1];
+      if (kb) peakKb = Math.max(peakKb, Number(kb));
+    } catch {
+      // the process has just exited
+    }
+  };
+  const timer = setInterval(sample, 2);
+  child.on('exit', sample);
+  try {
+    const outcome = await done;
+    return { mb: peakKb / 1024, outcome };
+  } finally {
+    clearInterval(timer);
   }
 }
