@@ -103,7 +103,7 @@ function entraSection(result: RunResult): SafeHtml | null {
     const effect = f.verdict === 'fails' ? html`<strong>${consequenceText(f)}</strong><br>failing: ${f.failing.map((c, i) => html`${i ? ', ' : ''}${link(c)}`)}` : html`<span class="muted">${f.flow.consequence}</span>`;
     return html`<tr class="entra-flow" data-verdict="${f.verdict}"><td>${f.flow.title}</td><td><span class="badge badge-${badge.status}">${badge.text}</span></td><td>${effect}</td><td class="muted">${f.flow.source}</td></tr>`;
   });
-  return html`<h2 id="entra">Entra readiness</h2><p class="oin-verdict ${readiness.ready ? 'ready' : 'not-ready'}">${readinessSummary(readiness)}.</p><table class="oin entra"><thead><tr><th>Entra flow</th><th>Result</th><th>If it fails in Entra</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`<h2 id="entra">Entra readiness</h2><p class="entra-verdict ${readiness.ready ? 'ready' : 'not-ready'}">${readinessSummary(readiness)}.</p><table class="oin entra"><thead><tr><th>Entra flow</th><th>Result</th><th>If it fails in Entra</th><th>Source</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 /** A load run's operations as chart rows: latency from each request's due time, from the run's histograms. */

@@ -59,8 +59,8 @@ a { color: var(--bar); }
 .oin { width: 100%; }
 .oin th, .oin td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
 .oin td.step { color: var(--muted); width: 3em; }
-.oin-verdict { font-weight: 600; }
-.oin-verdict.ready { color: var(--passed); } .oin-verdict.not-ready { color: var(--failed); }
+.oin-verdict, .entra-verdict { font-weight: 600; }
+.oin-verdict.ready, .entra-verdict.ready { color: var(--passed); } .oin-verdict.not-ready, .entra-verdict.not-ready { color: var(--failed); }
 .toolbar { display: flex; flex-wrap: wrap; gap: 6px; margin: 8px 0 12px; }
 .toolbar button { font: inherit; font-size: 13px; padding: 3px 10px; border: 1px solid var(--line); border-radius: 6px;
   background: var(--panel); color: var(--fg); cursor: pointer; }
