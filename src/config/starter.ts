@@ -32,7 +32,7 @@ export function starterConfig(): string {
     allowFailures: [],
     '//readOnly': 'true: run only the checks that change nothing on the target.',
     readOnly: false,
-    '//more': 'Also: headers, ca, insecure, proxy, only, keep, prefix, userDomain, mapping, strict, concurrency (see the README).',
+    '//more': 'Also: headers, ca, insecure, proxy, only, keep, prefix, userDomain, mapping, strict, bail, concurrency (see the README).',
   };
   return `${JSON.stringify(starter, null, 2)}\n`;
 }
