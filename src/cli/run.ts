@@ -191,7 +191,9 @@ export function registerRun(program: Command): void {
     .addHelpText(
       'after',
       '\nEvery option can also come from SCIM_CHECK_<NAME> variables or the config file (flags > environment > file).\n' +
-        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.',
+        'Exit codes: 0 all required checks passed, 1 a check failed, 2 usage or configuration error,\n3 the target could not be reached, rejected the credentials or is not a SCIM endpoint,\n130 interrupted (Ctrl-C), 143 terminated (SIGTERM); both clean up first.\n' +
+        'The pretty report prints each check as it ends; every report is written on every exit, saying what happened.\n' +
+        'With $GITHUB_STEP_SUMMARY set (GitHub Actions), the markdown summary is appended to it.',
     )
     // Words after the options reach `run` (the default command) when nothing else matched: a mistyped command.
     .allowExcessArguments(true)

@@ -32,6 +32,9 @@ describe('scim-check run: help and usage errors (exit 2)', () => {
     }
     expect(help.stdout).toContain('SCIM_CHECK_URL');
     expect(help.stdout).toContain('3 the target could not be reached');
+    // What the README says about reports, in --help too: TAP, at most one on stdout, the GitHub step summary.
+    expect(help.stdout).toMatch(/junit, markdown, html,\s+tap;/);
+    expect(help.stdout).toContain('$GITHUB_STEP_SUMMARY');
   });
 
   it.each([
