@@ -237,6 +237,25 @@ describe('creates answered with only an id, or with a resource of another kind (
   });
 });
 
+describe('a server that answers its own creates with only their id', () => {
+  it('each is read back, carries the name sent, and is written to and removed as usual: nothing refused, nothing left', async () => {
+    const { server, before } = await reference();
+    const idOnly = (r: ProxiedRequest, answer: { status: number; headers: Record<string, string>; body: string }) =>
+      r.method === 'POST' && /\/(Users|Groups)$/.test(r.url) && answer.status === 201 ? { ...answer, body: JSON.stringify({ id: (JSON.parse(answer.body) as { id: string }).id }) } : answer;
+    const p = await proxy(server, { after: idOnly });
+    const result = await run({ url: p.url, token: TOKEN, suites: ['okta-users', 'okta-groups'] });
+    const exchanges = allChecks(result).flatMap((c) => c.exchanges);
+    const readBacks = exchanges.filter((e) => e.notes?.some((n) => n.includes('carries the name sent, so this run made it')));
+    const creates = server.requests().filter((r) => r.method === 'POST' && /\/(Users|Groups)$/.test(r.url) && r.status === 201);
+    expect(creates.length).toBeGreaterThan(2);
+    expect(readBacks).toHaveLength(creates.length);
+    expect(exchanges.filter((e) => e.error?.code === 'NOT_OURS')).toEqual([]);
+    expect(result.cleanup.left).toEqual([]);
+    expect(result.cleanup.removed).toHaveLength(creates.length);
+    await expectPristine(server, before);
+  });
+});
+
 describe('when cleanup cannot remove something, and --keep', () => {
   it('a server that refuses DELETE: the report lists each resource left, and how to remove it', async () => {
     const { server, before } = await reference();
