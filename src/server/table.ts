@@ -21,7 +21,9 @@ export interface Entry {
 export class ResourceTable<E extends Entry = Entry> {
   private readonly byId = new Map<string, E>();
   private readonly byKey = new Map<string, E>();
-  private readonly byExternalId = new Map<string, Set<E>>();
+  /** externalId → its entry, or a set of them when several share it (externalId is not unique): a Set per resource
+   * would be 100,000 more objects at 100,000 users for every full garbage collection to walk. */
+  private readonly byExternalId = new Map<string, E | Set<E>>();
   /** One index per further unique attribute (`uniqueKeys`), in the same order. */
   private readonly byUnique: Map<string, E>[];
   private order: (E | undefined)[] = [];
@@ -62,7 +64,8 @@ export class ResourceTable<E extends Entry = Entry> {
   }
 
   getByExternalId(externalId: string): Iterable<E> {
-    return this.byExternalId.get(externalId) ?? [];
+    const held = this.byExternalId.get(externalId);
+    return held === undefined ? [] : held instanceof Set ? held : [held];
   }
 
   insert(entry: E): void {
@@ -140,9 +143,10 @@ export class ResourceTable<E extends Entry = Entry> {
     });
     const externalId = entry.resource['externalId'];
     if (typeof externalId === 'string') {
-      let set = this.byExternalId.get(externalId);
-      if (!set) this.byExternalId.set(externalId, (set = new Set()));
-      set.add(entry);
+      const held = this.byExternalId.get(externalId);
+      if (held === undefined) this.byExternalId.set(externalId, entry);
+      else if (held instanceof Set) held.add(entry);
+      else if (held !== entry) this.byExternalId.set(externalId, new Set([held, entry]));
     }
   }
 
@@ -155,9 +159,12 @@ export class ResourceTable<E extends Entry = Entry> {
     });
     const externalId = entry.resource['externalId'];
     if (typeof externalId === 'string') {
-      const set = this.byExternalId.get(externalId);
-      set?.delete(entry);
-      if (set?.size === 0) this.byExternalId.delete(externalId);
+      const held = this.byExternalId.get(externalId);
+      if (held === entry) this.byExternalId.delete(externalId);
+      else if (held instanceof Set) {
+        held.delete(entry);
+        if (held.size === 1) this.byExternalId.set(externalId, held.values().next().value!);
+      }
     }
   }
 }
