@@ -38,6 +38,35 @@ export function hasEnvironmentProxy(env: NodeJS.ProcessEnv): boolean {
   return PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '');
 }
 
+/**
+ * host:port of the proxy a request to `url` goes through, or undefined when it goes direct: the explicit proxy, else
+ * HTTPS_PROXY/HTTP_PROXY by scheme unless NO_PROXY names the host (a name, a domain suffix, host:port, or "*").
+ * Used to blame the proxy, not the target, when the proxy cannot be reached.
+ */
+export function proxyFor(url: URL, proxy: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const hostOf = (raw: string | undefined): string | undefined => {
+    if (!raw) return undefined;
+    try {
+      return new URL(raw).host;
+    } catch {
+      return undefined;
+    }
+  };
+  if (proxy) return hostOf(proxy);
+  if (!hasEnvironmentProxy(env)) return undefined;
+  const httpProxy = env.HTTP_PROXY || env.http_proxy;
+  const chosen = url.protocol === 'https:' ? env.HTTPS_PROXY || env.https_proxy || httpProxy : httpProxy;
+  const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
+  const host = url.hostname.toLowerCase();
+  const bypassed = noProxy.some((entry) => {
+    if (entry === '*') return true;
+    const [name = '', port] = entry.toLowerCase().replace(/^\*?\./, '.').split(':');
+    if (port && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false;
+    return name.startsWith('.') ? host.endsWith(name) || host === name.slice(1) : host === name || host.endsWith(`.${name}`);
+  });
+  return bypassed ? undefined : hostOf(chosen);
+}
+
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const tls = {
     rejectUnauthorized: !options.insecure,
@@ -53,7 +82,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   };
   if (options.proxy) {
     const { ProxyAgent } = require('undici') as typeof import('undici');
-    return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls });
+    // proxyTunnel false: plain http:// targets go as ordinary proxied requests (absolute-form), as curl does; some
+    // proxies refuse CONNECT to port 80. https:// targets are still tunnelled, TLS verified end to end.
+    return new ProxyAgent({ ...common, uri: options.proxy, requestTls: tls, proxyTunnel: false });
   }
   if (hasEnvironmentProxy(options.env)) {
     // Passed explicitly: EnvHttpProxyAgent would otherwise read process.env, not the environment we were given.
@@ -65,6 +96,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     return new EnvHttpProxyAgent({
       ...common,
       requestTls: tls,
+      proxyTunnel: false,
       noProxy,
       ...(httpProxy ? { httpProxy } : {}),
       ...(httpsProxy ? { httpsProxy } : {}),

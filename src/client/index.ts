@@ -31,7 +31,7 @@ import {
 } from './auth.js';
 import { truncateForRecord } from './body.js';
 import { checkClientOptions } from './config.js';
-import { createDispatcher } from './dispatcher.js';
+import { createDispatcher, proxyFor } from './dispatcher.js';
 import type { Exchange, RedirectRecord, RetryRecord } from './exchange.js';
 import { hasHeader, mergeHeaders, withoutHeaders } from './headers.js';
 import { createRedactor, REDACTED, type Redactor } from './redact.js';
@@ -211,7 +211,8 @@ export function createClient(options: ClientOptions): ScimClient {
   const closing = new AbortController();
   // Every concurrent 429 wait listens on it; that many listeners is expected, not a leak.
   setMaxListeners(0, closing.signal);
-  const wire = createWire({ dispatcher, redactor, closing: closing.signal, deadline: options.deadline, ...settings });
+  const proxyOf = (url: URL): string | undefined => proxyFor(url, options.proxy, settings.env);
+  const wire = createWire({ dispatcher, redactor, closing: closing.signal, deadline: options.deadline, proxyOf, ...settings });
 
   const auth = createAuthenticator(options.auth, tokenFetcher(wire, settings.timeoutMs), (secret) => redactor.addSecret(secret));
   for (const secret of auth.secrets) redactor.addSecret(secret);

@@ -13,6 +13,8 @@ export interface FailureContext {
   /** host:port of the target, for messages. */
   target: string;
   bodyBytes: number;
+  /** host:port of the proxy the request went through, if any: failures to reach it are the proxy's. */
+  proxy?: string;
 }
 
 interface ErrorLike {
@@ -82,12 +84,39 @@ function innermostCoded(chain: ErrorLike[]): ErrorLike | undefined {
   return undefined;
 }
 
+/** Failures that happen on the way to the proxy (the client never connects to the target itself through one). */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_NONAME', 'EAI_NODATA', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** A failure of the proxy itself, in its terms; undefined when the proxy did its part. */
+function proxyFailure(proxy: string, target: string, code: string, chain: ErrorLike[]): TransportError | undefined {
+  const messages = chain.map((item) => text(item.message)).join(' ');
+  const refusedTunnel = /Proxy response \((\d+)\) !== 200/.exec(messages);
+  if (/Proxy Authentication Required/i.test(messages) || refusedTunnel?.[1] === '407') {
+    return { code: 'PROXY_AUTH_REQUIRED', message: `the proxy ${proxy} asks for credentials (407); give them in the proxy URL: http://user:password@proxy:port` };
+  }
+  if (refusedTunnel) {
+    return { code: 'PROXY_REFUSED', message: `the proxy ${proxy} refused to open a tunnel to ${target} (it answered ${refusedTunnel[1]})` };
+  }
+  if (!CONNECT_FAILURES.has(code)) return undefined;
+  const why =
+    code === 'ECONNREFUSED'
+      ? 'refused the connection (is it running on that port?)'
+      : code === 'UND_ERR_CONNECT_TIMEOUT'
+        ? 'did not accept a connection in time'
+        : ['ENOTFOUND', 'EAI_NONAME', 'EAI_NODATA', 'EAI_AGAIN'].includes(code)
+          ? 'has a host name that could not be resolved'
+          : `is unreachable from this machine (${code})`;
+  return { code: 'PROXY_UNREACHABLE', message: `the proxy ${proxy} ${why}; the request to ${target} went nowhere` };
+}
+
 export function classifyFailure(error: unknown, context: FailureContext): TransportError {
   const { phase, target, bodyBytes } = context;
   const chain = causeChain(error);
   const coded = innermostCoded(chain);
   const code = text(coded?.code);
   const detail = text(coded?.reason) || text(coded?.message) || text(chain.at(-1)?.message) || String(error);
+  const ofProxy = context.proxy && phase === 'head' ? proxyFailure(context.proxy, target, code, chain) : undefined;
+  if (ofProxy) return ofProxy;
   const tls = TLS_FAILURES[code];
   if (tls) return tls(target, detail);
   if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || code.startsWith('ERR_TLS_')) {

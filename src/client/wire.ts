@@ -43,6 +43,8 @@ export interface WireOptions {
   maxBodyBytes: number;
   recordBodyChars: number;
   maxJsonDepth: number;
+  /** host:port of the proxy a URL goes through (undefined: direct), so failures to reach it blame it. */
+  proxyOf?: (url: URL) => string | undefined;
 }
 
 /** Why an in-flight request was aborted by the client itself. */
@@ -97,7 +99,7 @@ export interface Wire {
 }
 
 export function createWire(options: WireOptions): Wire {
-  const { dispatcher, redactor, closing, deadline, maxBodyBytes, recordBodyChars, maxJsonDepth } = options;
+  const { dispatcher, redactor, closing, deadline, maxBodyBytes, recordBodyChars, maxJsonDepth, proxyOf } = options;
   // A set rather than one listener per request on a shared signal: many concurrent sends would trip Node's
   // listener-leak warning.
   const inFlight = new Set<() => void>();
@@ -169,7 +171,7 @@ export function createWire(options: WireOptions): Wire {
     } catch (error) {
       const failure = abortedBy
         ? abortFailure(abortedBy, phase, target, budget, progress.bytes)
-        : classifyFailure(error, { phase, target, bodyBytes: progress.bytes });
+        : classifyFailure(error, { phase, target, bodyBytes: progress.bytes, ...(proxyOf ? { proxy: proxyOf(request.url) } : {}) });
       return { ...(response ? { response: { ...response, bodyBytes: progress.bytes } } : {}), error: failure };
     } finally {
       // Whatever was not read is dropped with its connection (undici would otherwise keep the socket busy).

@@ -112,6 +112,8 @@ describe('--proxy and HTTPS_PROXY / NO_PROXY', () => {
     const unreachable = await cli([...target(httpsServer), '--ca', caFile, '--proxy', url], NO_PROXY_ENV);
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr.trimEnd().split('\n')).toHaveLength(1);
+    // The proxy is the culprit, and the line says so.
+    expect(unreachable.stderr).toContain(`the proxy ${new URL(url).host} refused the connection`);
 
     const malformed = await cli([...target(httpsServer), '--proxy', `socks5://user:${PROXY_PASSWORD}@host`], NO_PROXY_ENV);
     expect(malformed.code).toBe(2);

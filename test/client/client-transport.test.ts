@@ -162,8 +162,20 @@ describe('TLS', () => {
   });
 });
 
+/** A proxy answering every CONNECT and every proxied request with `status` and nothing else. */
+async function statusProxy(status: number): Promise<string> {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => undefined);
+    socket.once('data', () => socket.end(`HTTP/1.1 ${status} No\r\ncontent-length: 0\r\nconnection: close\r\n\r\n`));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+  return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
+}
+
 describe('proxies', () => {
-  /** A proxy closed after the file; with the client, every request (even to http://) goes through a CONNECT tunnel. */
+  /** A proxy closed after the file: https:// targets go through a CONNECT tunnel, http:// ones are forwarded. */
   async function connectProxy(): Promise<CountingProxy> {
     const proxy = await startProxy();
     cleanups.push(() => proxy.close());
@@ -190,10 +202,51 @@ describe('proxies', () => {
     const env = { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: 'localhost' };
     const viaProxy = await client(target.url, { env }).send({ method: 'GET', url: '/Users' });
     expect(viaProxy.response?.status).toBe(200);
-    expect(proxy.tunnels).toEqual([`127.0.0.1:${port}`]);
-    expect(proxy.forwarded).toEqual([]);
+    expect(proxy.forwarded).toEqual([`GET http://127.0.0.1:${port}/scim/v2/Users`]);
+    expect(proxy.tunnels).toEqual([]);
     const direct = await client(`http://localhost:${port}/scim/v2`, { env }).send({ method: 'GET', url: '/Users' });
     expect(direct.response?.status).toBe(200);
-    expect(proxy.tunnels).toHaveLength(1);
+    expect(proxy.forwarded).toHaveLength(1);
+  });
+
+  it('sends plain http:// targets as ordinary proxied requests (absolute-form), never a CONNECT tunnel', async () => {
+    const proxy = await connectProxy();
+    const target = await jsonServer();
+    const proxyUrl = proxy.url.replace('http://', 'http://squid:pr0xy-Pa55@');
+    const c = client(target.url, { proxy: proxyUrl });
+    const ex = await c.send({ method: 'GET', url: '/Users?count=1', headers: { Accept: 'application/scim+json' } });
+    await c.send({ method: 'POST', url: '/Users', headers: { 'Content-Type': 'application/scim+json' }, body: '{}' });
+    expect(ex.response?.json).toEqual({ id: '1', path: '/scim/v2/Users?count=1' });
+    expect(proxy.tunnels).toEqual([]);
+    expect(proxy.forwarded).toEqual([`GET ${target.url}/Users?count=1`, `POST ${target.url}/Users`]);
+    expect(proxy.proxyAuthorization).toEqual(new Array(2).fill(`Basic ${Buffer.from('squid:pr0xy-Pa55').toString('base64')}`));
+    expect(JSON.stringify(ex)).not.toContain('pr0xy-Pa55');
+  });
+
+  it('blames the proxy, not the target, when the proxy cannot be reached or will not carry the request', async () => {
+    const target = await jsonServer(tlsMaterial().valid);
+    const targetHost = new URL(target.url).host;
+    // Nothing listens where the proxy should be.
+    const gone = await startProxy();
+    await gone.close();
+    const goneHost = new URL(gone.url).host;
+    for (const url of [target.url, target.url.replace('https://localhost', 'http://127.0.0.1')]) {
+      const ex = await client(url, { proxy: gone.url, ca: tlsMaterial().ca }).send({ method: 'GET', url: '/Users' });
+      expect(ex.error?.code).toBe('PROXY_UNREACHABLE');
+      expect(ex.error?.message).toMatch(new RegExp(`^the proxy ${goneHost} refused the connection \\(is it running on that port\\?\\); the request to .+ went nowhere$`));
+    }
+    // Via the environment too (the target is not in NO_PROXY).
+    const viaEnv = await client(target.url, { env: { HTTPS_PROXY: gone.url }, ca: tlsMaterial().ca }).send({ method: 'GET', url: '/Users' });
+    expect(viaEnv.error?.message).toContain(`the proxy ${goneHost} refused the connection`);
+    // A proxy that answers CONNECT with 403, and one that wants credentials (407) for both kinds of request.
+    const refusing = await statusProxy(403);
+    const refused = await client(target.url, { proxy: refusing, ca: tlsMaterial().ca }).send({ method: 'GET', url: '/Users' });
+    expect(refused.error).toEqual({ code: 'PROXY_REFUSED', message: `the proxy ${new URL(refusing).host} refused to open a tunnel to ${targetHost} (it answered 403)` });
+    const wantsAuth = await statusProxy(407);
+    for (const url of [target.url, target.url.replace('https://localhost', 'http://127.0.0.1')]) {
+      const ex = await client(url, { proxy: wantsAuth, ca: tlsMaterial().ca }).send({ method: 'GET', url: '/Users' });
+      expect(ex.error?.code, url).toBe('PROXY_AUTH_REQUIRED');
+      expect(ex.error?.message).toContain(`the proxy ${new URL(wantsAuth).host} asks for credentials (407)`);
+    }
   });
 });
