@@ -208,6 +208,7 @@ async function sendAndCheck(step: StepDef, send: SendRequest, env: CheckEnvironm
     ? { request: { method: send.method, url: send.url, headers: {} }, ms: 0, startedAt: new Date().toISOString(), error: { code: 'NOT_OURS', message: refusal } }
     : await env.client.send(send);
   const index = rec.record(exchange);
+  noteRateLimits(exchange, env.template.rateLimits);
   if (send.method === 'POST') await settleCreate(send, endpoint, exchange, sentAt, env);
   env.registry.noteSeen(send.method, endpoint, exchange);
   if (exchange.error || !exchange.response) {
@@ -264,6 +265,17 @@ function validatedPart(kind: string, json: unknown, rec: CheckRecorder): unknown
   if (!Array.isArray(resources) || resources.length <= MAX_VALIDATED_RESOURCES) return json;
   rec.notes.push(`a list of ${resources.length} resources: the schema check covered its first ${MAX_VALIDATED_RESOURCES}`);
   return { ...(json as object), Resources: resources.slice(0, MAX_VALIDATED_RESOURCES) };
+}
+
+/** Records the Retry-After of every 429 behind this exchange (waited out, or returned as the answer). */
+function noteRateLimits(exchange: Exchange, into: string[] | undefined): void {
+  if (!into) return;
+  for (const retry of exchange.retries ?? []) if (retry.status === 429) into.push(retry.retryAfter);
+  const response = exchange.response;
+  if (response?.status === 429) {
+    const value = Object.entries(response.headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+    into.push(value ?? '(missing)');
+  }
 }
 
 /** Forgets what a DELETE removed (creates are registered by `registry.noteCreate`, which sees the request too). */

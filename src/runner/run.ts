@@ -592,6 +592,8 @@ interface SuiteRunContext {
   gate?: StepGate;
   /** Set with --bail: which check failed first (no check starts after it). */
   bail?: BailState;
+  /** Retry-After values of the 429s seen so far, for {{$retryAfters}} (the always-on transport suite runs last). */
+  rateLimits?: string[];
 }
 
 interface BailState {
@@ -607,7 +609,8 @@ async function runSuites(plan: ReturnType<typeof planChecks>, ctx: SuiteRunConte
   const results: SuiteResult[] = plan.map(({ suite }) => ({ id: suite.id, title: suite.title, checks: [], ...(suite.oinVerdict ? { oinVerdict: true as const } : {}) }));
   let next = 0;
   const workers = Math.max(1, Math.min(ctx.options.concurrency ?? 1, plan.length));
-  const suiteCtx: SuiteRunContext = workers > 1 ? { ...ctx, gate: new StepGate() } : ctx;
+  const shared: SuiteRunContext = { ...ctx, rateLimits: [] };
+  const suiteCtx: SuiteRunContext = workers > 1 ? { ...shared, gate: new StepGate() } : shared;
   const worker = async (): Promise<void> => {
     while (next < plan.length) {
       const i = next++;
@@ -631,6 +634,7 @@ async function runSuite(
     baseUrl: ctx.baseUrl,
     tlsVerified: ctx.baseUrl.startsWith('https://') && !ctx.options.insecure,
     authScheme: authSchemeOf(ctx.options),
+    ...(ctx.rateLimits ? { rateLimits: ctx.rateLimits } : {}),
     ...(ctx.options.burst !== undefined ? { burst: ctx.options.burst } : {}),
     ...(ctx.options.burstSpreadMs !== undefined ? { burstSpreadMs: ctx.options.burstSpreadMs } : {}),
   };

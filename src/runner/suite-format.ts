@@ -15,6 +15,7 @@
  *   {{$baseUrl}}     the SCIM base URL under test (e.g. to compare with meta.location)
  *   {{$tlsVerified}} true when the base URL is https:// and the certificate is verified (no --insecure)
  *   {{$authScheme}}  how the run authenticates: bearer, basic, oauth2, header (--header "Authorization: …") or none
+ *   {{$retryAfters}} the Retry-After values of the 429 answers the run has had so far, comma-separated ("" if none)
  *   {{$membersOf:var}} a group's `members` value from a list of ids: [{"value": id}, …]
  *   {{$burst}}       the run's burst size (--burst, default 10);  {{$burstTiming}} "at once" or "within N ms" (--burst-spread)
  * Inside a burst step (see BurstDef) also:

@@ -10,6 +10,8 @@ export interface TemplateContext {
   baseUrl: string;
   /** True when requests go over https:// with the certificate verified (not --insecure). */
   tlsVerified?: boolean;
+  /** The Retry-After values of every 429 the run has received so far ("(missing)" when a 429 had none), shared by its suites. */
+  rateLimits?: string[];
   /** How the run authenticates: "bearer", "basic", "oauth2", "header" (an Authorization given with --header) or "none". */
   authScheme?: string;
   /** The run's burst size (--burst; default 10) and spread (--burst-spread; default 0 ms = all at once). */
@@ -41,6 +43,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $baseUrl: { arg: 'none' },
   $tlsVerified: { arg: 'none' },
   $authScheme: { arg: 'none' },
+  $retryAfters: { arg: 'none' },
   $braces: { arg: 'none' },
   $uuid: { arg: 'none' },
   $digits: { arg: 'count' },
@@ -121,6 +124,8 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       return ctx.tlsVerified === true;
     case '$authScheme':
       return ctx.authScheme ?? 'none';
+    case '$retryAfters':
+      return (ctx.rateLimits ?? []).join(',');
     case '$braces':
       return '{{';
     case '$uuid':

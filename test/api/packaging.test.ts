@@ -81,7 +81,7 @@ describe('reporters from the API', () => {
     expect(outcome.stdout).toBe('exit code 0\n');
     const json = JSON.parse(readFileSync(join(project, 'scim-check.json'), 'utf8')) as { exitCode: number };
     expect(resultSchemaErrors(json)).toEqual([]);
-    expect(parseTap(readFileSync(join(project, 'scim-check.tap'), 'utf8')).points.length).toBe(15);
+    expect(parseTap(readFileSync(join(project, 'scim-check.tap'), 'utf8')).points.length).toBe(16);
     expect(readFileSync(join(project, 'scim-check.xml'), 'utf8')).toContain('<testsuites');
     expect(readFileSync(join(project, 'scim-check.html'), 'utf8')).toContain('id="verdict">PASSED</div>');
     expect(readFileSync(join(project, 'scim-check.md'), 'utf8')).toMatch(/^## ✅ scim-check passed/);

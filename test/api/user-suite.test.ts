@@ -52,14 +52,14 @@ describe('the example suite (fixtures/example-suite.json)', () => {
     expect(outcome.stderr).toBe('');
     expect(outcome.code).toBe(0);
     for (const id of CHECK_IDS) expect(outcome.stdout).toMatch(new RegExp(`✓ ${id} `));
-    expect(outcome.stdout.trimEnd().split('\n').at(-1)).toBe('5 passed, 0 failed, 0 skipped');
+    expect(outcome.stdout.trimEnd().split('\n').at(-1)).toBe('7 passed, 0 failed, 0 skipped');
   });
 
   it('catches a server whose userName lookup is case-sensitive (exit 1, naming the check)', async () => {
     const outcome = await cli(['--url', faulty.url, '--token', 'user-suite-token', '--suite', EXAMPLE]);
     expect(outcome.code).toBe(1);
     expect(outcome.stdout).toMatch(/✗ acme-contractors\/find-by-username /);
-    expect(outcome.stdout.trimEnd().split('\n').at(-1)).toBe('4 passed, 1 failed, 0 skipped');
+    expect(outcome.stdout.trimEnd().split('\n').at(-1)).toBe('6 passed, 1 failed, 0 skipped');
   });
 
   it('scim-check list --suite FILE shows its checks with level and source', async () => {

@@ -74,7 +74,7 @@ describe('scim-check run: outcomes', () => {
     fake = await startFakeScim();
     const outcome = await cli(['--suite', 'okta-spec', '--verbose'], { SCIM_CHECK_URL: fake.url, SCIM_CHECK_TOKEN: fake.token });
     expect(outcome.code).toBe(0);
-    expect(lastLine(outcome.stdout)).toBe('14 passed, 0 failed, 0 skipped');
+    expect(lastLine(outcome.stdout)).toBe('15 passed, 0 failed, 0 skipped');
     expect(outcome.stdout).toContain('Bearer [REDACTED]');
     expect(allOutput(outcome)).not.toContain(fake.token);
   });
@@ -84,7 +84,7 @@ describe('scim-check run: outcomes', () => {
     const header = 'X-Tenant-Secret: tenant-secret-value-42';
     const outcome = await cli(['--url', fake.url, '--token', fake.token, '--header', header, '--suite', 'okta-spec', '--verbose']);
     expect(outcome.code).toBe(1);
-    expect(lastLine(outcome.stdout)).toMatch(/^13 passed, 1 failed, 0 skipped$/);
+    expect(lastLine(outcome.stdout)).toMatch(/^14 passed, 1 failed, 0 skipped$/);
     expect(outcome.stdout).toContain('✗ okta-spec/filter-username-caps');
     expect(outcome.stdout).toContain('expected: 1');
     expect(fake.requests[0]!.headers['x-tenant-secret']).toBe('tenant-secret-value-42');
@@ -157,7 +157,7 @@ describe('scim-check run: outcomes', () => {
     const readOnly = await cli(['--url', fake.url, '--token', fake.token, '--suite', 'okta-spec', '--read-only']);
     expect(readOnly.code).toBe(0);
     expect(readOnly.stdout).toContain('Note: --read-only left out 3 checks that write');
-    expect(lastLine(readOnly.stdout)).toBe('9 passed, 0 failed, 5 skipped'); // 3 writers left out, 2 checks that need the created user
+    expect(lastLine(readOnly.stdout)).toBe('10 passed, 0 failed, 5 skipped'); // 3 writers left out, 2 checks that need the created user
   });
 
   it('Ctrl-C (SIGINT) mid-run: stops, removes what it created, exits 130', async () => {

@@ -18,7 +18,7 @@ describe('pretty reporter', () => {
     const c = failing.counts;
     expect(lines.at(-1)).toBe(`${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
     expect(lines.at(-1)).toMatch(/^\d+ passed, \d+ failed, \d+ skipped$/);
-    expect(lines.at(-2)).toMatch(/^Ran 15 checks in \d+\.\d\d s \(1 warning\)$/);
+    expect(lines.at(-2)).toMatch(/^Ran 16 checks in \d+\.\d\d s \(1 warning\)$/);
     expect(summaryLine(failing)).toBe(lines.at(-1));
   });
 

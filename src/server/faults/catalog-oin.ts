@@ -57,6 +57,9 @@ function activeSet(req: ScimRequest): boolean | undefined {
   return undefined;
 }
 
+/** Servers that already rate-limited once (the fault answers one 429 per server). */
+const throttled = new WeakSet<FaultApi['store']>();
+
 export const oinFaults: Fault[] = [
   {
     id: 'scheme-less-authorization-500',
@@ -146,6 +149,15 @@ export const oinFaults: Fault[] = [
       const strip = (rt: unknown): unknown => (isObject(rt) && rt['id'] === 'User' ? Object.fromEntries(Object.entries(rt).filter(([k]) => k !== 'schemaExtensions')) : rt);
       const body = res.body;
       return { ...res, body: Array.isArray(body['Resources']) ? { ...body, Resources: body['Resources'].map(strip) } : (strip(body) as Json) };
+    },
+  },
+  {
+    id: 'rate-limit-retry-after-http-date',
+    description: "The first GET /Groups is rate-limited: 429 with Retry-After as an HTTP-date one second ahead, where Okta needs whole seconds (it then waits 5 minutes).",
+    onRequest(req, api) {
+      if (req.method !== 'GET' || routeOf(req).kind !== 'collection' || !/^\/Groups\/?$/i.test(req.path) || throttled.has(api.store)) return;
+      throttled.add(api.store);
+      return { status: 429, headers: { 'retry-after': new Date(Date.now() + 1000).toUTCString() }, body: new ScimError(429, 'Too many requests.').toJSON() };
     },
   },
 ];
