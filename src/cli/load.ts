@@ -8,6 +8,7 @@ import { ConfigError } from '../runner/errors.js';
 import type { LoadOptions, Progress } from '../runner/loadgen/index.js';
 import { terminalText } from '../common/terminal-text.js';
 import { colourPaint, configFile, secretsOf, wantsColour } from './run.js';
+import { watchInterrupts } from './interrupts.js';
 
 interface LoadFlags {
   url?: string;
@@ -108,16 +109,8 @@ async function execute(flags: LoadFlags): Promise<number> {
     return 2;
   }
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (++interrupts > 1) process.exit(signal === 'SIGTERM' ? 143 : 130);
-    controller.abort(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
-    process.stderr.write(`\nscim-check: ${signal === 'SIGTERM' ? 'terminated (SIGTERM)' : 'interrupted'}; stopping the load and removing what it created (a second signal quits at once)\n`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  options.signal = controller.signal;
+  const interrupts = watchInterrupts('stopping the load and removing what it created');
+  options.signal = interrupts.signal;
   // A terminal gets one line rewritten in place; a log (CI) a line every 5 s.
   const tty = Boolean(process.stderr.isTTY);
   const everyMs = tty ? 500 : 5_000;
@@ -128,10 +121,7 @@ async function execute(flags: LoadFlags): Promise<number> {
     result = await runLoad(options);
   } finally {
     if (tty) process.stderr.write('\r\x1b[K');
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    process.on('SIGINT', () => process.exit(130));
-    process.on('SIGTERM', () => process.exit(143));
+    interrupts.release();
   }
   if (result.fatal) process.stderr.write(`scim-check: ${terminalText(redactor.redact(result.fatal), { multiline: true })}\n`);
   // The report output after the load: its spinner would fight the progress line.

@@ -9,6 +9,7 @@ import type { Destination } from './report-output.js';
 import type { Paint } from '../report/pretty.js';
 import type { RunOptions } from '../runner/run.js';
 import type { RunResult } from '../runner/results.js';
+import { watchInterrupts } from './interrupts.js';
 
 /** The flags as commander hands them over; their meaning and precedence live in src/config/resolve.ts. */
 type CliFlags = RunFlags & { config?: string; verbose?: boolean; /** --bail, --fail-fast (commander names it after the last flag). */ failFast?: boolean };
@@ -101,9 +102,6 @@ export interface RunExtras {
   onlyGivenSuites?: boolean;
 }
 
-/** How soon after a first signal a repeat counts as the same one delivered twice (see executeRun). */
-const SIGNAL_ECHO_MS = 1_000;
-
 /** Runs with the flags of `run` (and the extras of a command built on it); resolves to the exit code. */
 export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promise<number> {
   const { resolveOptions } = await import('../config/resolve.js');
@@ -125,26 +123,8 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
   const redactor = createRedactor(secretsOf(options));
   const { run } = await import('../runner/run.js');
 
-  const controller = new AbortController();
-  let interrupts = 0;
-  let firstSignalAt = 0;
-  // SIGTERM (a cancelled CI job, docker stop) cleans up like Ctrl-C; the exit code says which signal it was.
-  let exitOnSignal = 130;
-  const onSigint = (signal: NodeJS.Signals): void => {
-    // One Ctrl-C can arrive twice: the terminal signals the whole process group, and a wrapper in it (npm exec,
-    // npx, npm run) forwards its copy. A repeat within moments is that echo, not the second press that quits.
-    if (interrupts > 0 && Date.now() - firstSignalAt < SIGNAL_ECHO_MS) return;
-    interrupts++;
-    if (interrupts === 1) firstSignalAt = Date.now();
-    if (signal === 'SIGTERM') exitOnSignal = 143;
-    if (interrupts > 1) process.exit(exitOnSignal);
-    controller.abort(signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT');
-    const what = signal === 'SIGTERM' ? 'terminated (SIGTERM); cleaning up what this run created (a second signal quits at once)' : 'interrupted; cleaning up what this run created (Ctrl-C again to quit at once)';
-    process.stderr.write(`\nscim-check: ${what}\n`);
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  options.signal = controller.signal;
+  const interrupts = watchInterrupts('cleaning up what this run created');
+  options.signal = interrupts.signal;
 
   const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
   const output = await startRunOutput(destinations, { verbose: Boolean(flags.verbose), redactor, ...(colour ? { paint: await colourPaint() } : {}) });
@@ -154,11 +134,8 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
     result = await run(options);
   } finally {
     output.stopSpinner();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-    // Cleanup is over: a signal while the reports are written quits with 130/143, not by the default signal death.
-    process.on('SIGINT', () => process.exit(130));
-    process.on('SIGTERM', () => process.exit(143));
+    // Cleanup is over: a signal while the reports are written quits with 130/143.
+    interrupts.release();
   }
 
   // Multi-line: a bad suite or mapping file lists each problem on its own line.
