@@ -17,6 +17,7 @@
  *   {{$authScheme}}  how the run authenticates: bearer, basic, oauth2, header (--header "Authorization: …") or none
  *   {{$retryAfters}} the Retry-After values of the 429 answers the run has had so far, comma-separated ("" if none)
  *   {{$membersOf:var}} a group's `members` value from a list of ids: [{"value": id}, …]
+ *   {{$memberRemovalsOf:var}} Okta's removal operations for a list of ids: [{"op": "remove", "path": "members[value eq \"id\"]"}, …]
  *   {{$burst}}       the run's burst size (--burst, default 10);  {{$burstTiming}} "at once" or "within N ms" (--burst-spread)
  * Inside a burst step (see BurstDef) also:
  *   {{$index}}       the request's position in the burst (0-based);  {{$item}} the element of the `each` list it sends

@@ -57,6 +57,7 @@ const BUILT_INS: Record<string, BuiltIn> = {
   $item: { arg: 'none' },
   $caseVariantOf: { arg: 'var' },
   $membersOf: { arg: 'var' },
+  $memberRemovalsOf: { arg: 'var' },
 };
 
 /** "at once", or "within N ms" when the burst's starts are spread. */
@@ -153,6 +154,12 @@ function resolveExpression(expr: string, ctx: TemplateContext): unknown {
       const ids = lookup(arg!, ctx);
       if (!Array.isArray(ids)) throw new CheckError(`{{${expr}}} needs a list of ids (e.g. captured with each.body.id)`);
       return ids.map((value) => ({ value }));
+    }
+    case '$memberRemovalsOf': {
+      // Okta's shape for membership removals: one remove operation per member, each with a value filter path.
+      const ids = lookup(arg!, ctx);
+      if (!Array.isArray(ids)) throw new CheckError(`{{${expr}}} needs a list of ids (e.g. captured with each.body.id)`);
+      return ids.map((id) => ({ op: 'remove', path: `members[value eq ${JSON.stringify(String(id))}]` }));
     }
     case '$caseVariantOf':
       return caseVariant(String(lookup(arg!, ctx)), inBurst(ctx, expr).index);

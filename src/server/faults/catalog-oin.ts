@@ -160,4 +160,15 @@ export const oinFaults: Fault[] = [
       return { status: 429, headers: { 'retry-after': new Date(Date.now() + 1000).toUTCString() }, body: new ScimError(429, 'Too many requests.').toJSON() };
     },
   },
+  {
+    id: 'group-patch-batch-capped',
+    description: 'A group PATCH carrying more than 50 operations or member values (Okta sends batches of 100 changes) is refused with 400 tooMany.',
+    onRequest(req) {
+      const route = routeOf(req);
+      if (req.method !== 'PATCH' || route.kind !== 'resource' || route.endpoint !== 'Groups' || !isObject(req.body)) return;
+      const ops = Array.isArray(req.body['Operations']) ? req.body['Operations'].filter(isObject) : [];
+      const changes = ops.reduce((n, op) => n + (Array.isArray(op['value']) ? op['value'].length : 1), 0);
+      if (ops.length > 50 || changes > 50) return { status: 400, body: new ScimError(400, 'At most 50 changes per request.', 'tooMany').toJSON() };
+    },
+  },
 ];
