@@ -195,7 +195,8 @@ export class Journal {
   ) {
     this.handle = handle;
     this.size = size;
-    this.baseSize = size;
+    // A journal opened at more than twice the threshold (history from earlier runs) is compacted on the first write.
+    this.baseSize = Math.min(size, options.compactBytes);
   }
 
   static async open(file: string, options: JournalOptions): Promise<Journal> {
