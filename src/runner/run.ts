@@ -6,7 +6,7 @@ import { cleanUp, CleanupRegistry } from './cleanup.js';
 import { ConfigError } from './errors.js';
 import { startDiscovery, type DiscoverySession } from './discovery.js';
 import { likelyBaseUrl, notScimAnswer } from './endpoint-check.js';
-import { runCheck, suiteHeaders, type CheckEnvironment } from './execute.js';
+import { runCheck, suiteHeaders, type CheckEnvironment, type SuiteHeaders } from './execute.js';
 import { StepGate } from './gate.js';
 import { builtInCheckIds, resolveSuites, suiteFromData, validateSuiteSet, type LoadedSuite } from './load.js';
 import { oinReadiness } from './oin.js';
@@ -594,6 +594,8 @@ interface SuiteRunContext {
   bail?: BailState;
   /** Retry-After values of the 429s seen so far, for {{$retryAfters}} (the always-on transport suite runs last). */
   rateLimits?: string[];
+  /** The headers of the run's first suite that declares its own (see SuiteFile.headersFrom). */
+  runHeaders?: SuiteHeaders;
 }
 
 interface BailState {
@@ -609,7 +611,9 @@ async function runSuites(plan: ReturnType<typeof planChecks>, ctx: SuiteRunConte
   const results: SuiteResult[] = plan.map(({ suite }) => ({ id: suite.id, title: suite.title, checks: [], ...(suite.oinVerdict ? { oinVerdict: true as const } : {}) }));
   let next = 0;
   const workers = Math.max(1, Math.min(ctx.options.concurrency ?? 1, plan.length));
-  const shared: SuiteRunContext = { ...ctx, rateLimits: [] };
+  // The IdP's headers: those of the run's first suite (what the connection check sent), for suites that take them.
+  const first = plan.find(({ suite }) => suite.headersFrom !== 'run')?.suite;
+  const shared: SuiteRunContext = { ...ctx, rateLimits: [], ...(first ? { runHeaders: suiteHeaders(first) } : {}) };
   const suiteCtx: SuiteRunContext = workers > 1 ? { ...shared, gate: new StepGate() } : shared;
   const worker = async (): Promise<void> => {
     while (next < plan.length) {
@@ -648,7 +652,7 @@ async function runSuite(
   const env: CheckEnvironment = {
     client: ctx.client,
     template,
-    headers: suiteHeaders(suite),
+    headers: suite.headersFrom === 'run' && ctx.runHeaders ? ctx.runHeaders : suiteHeaders(suite),
     registry: ctx.registry,
     stopReason: ctx.stopReason,
     ...(ctx.gate ? { gate: ctx.gate } : {}),

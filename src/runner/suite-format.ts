@@ -62,6 +62,12 @@ export interface SuiteFile {
   headers?: Record<string, string>;
   /** Headers added to requests that carry a body (e.g. Content-Type). */
   bodyHeaders?: Record<string, string>;
+  /**
+   * "run": send the headers (and bodyHeaders) of the run's first suite that declares its own instead of this
+   * suite's, e.g. the transport check joining an Entra run sends Entra's headers. This suite's own are used when it
+   * runs alone.
+   */
+  headersFrom?: 'run';
   /** Shorthand for a `User-Agent` in `headers` (overrides it). */
   userAgent?: string;
   /** Included in every run that selects suites by name (e.g. the transport check), unless --only narrows the run. */
