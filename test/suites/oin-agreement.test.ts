@@ -10,15 +10,17 @@ import { inPool } from '../helpers/pool.js';
  * OIN readiness agrees with Okta's own SPEC test: for every fault mode of the reference server (and the unbroken
  * server), the OIN verdict of the built-in okta-spec suite equals the verdict of a Runscope-format SPEC test run
  * through the interpreter — step by step. In `npm test` that is scim-check's own replica
- * (fixtures/runscope/okta-spec-replica.json); with SCIM_CHECK_OKTA_SPEC_FILE set (`.ci/run` sets it to Okta's
- * published file in ../shared/reference/okta/) it is Okta's file itself, run unmodified.
+ * (fixtures/runscope/okta-spec-replica.json); with Okta's published file at hand (SCIM_CHECK_OKTA_SPEC_FILE, which
+ * `.ci/run` sets, or ../shared/reference/okta/ beside the project) it is Okta's file itself too, run unmodified.
  *
  * A step whose only Okta-level failure is its response-time limit (step 10: under 600 ms) measures the loaded
  * machine, not the fault, and is left out of the comparison for that fault.
  */
 
 const REPLICA = fileURLToPath(new URL('../../fixtures/runscope/okta-spec-replica.json', import.meta.url));
-const OKTA_FILE = process.env['SCIM_CHECK_OKTA_SPEC_FILE'];
+/** Okta's published file: as .ci/run names it, else where the team's shared/ folder keeps it beside the project. */
+const SHARED_OKTA_FILE = fileURLToPath(new URL('../../../shared/reference/okta/Okta-SCIM-20-SPEC-Test.json', import.meta.url));
+const OKTA_FILE = process.env['SCIM_CHECK_OKTA_SPEC_FILE'] ?? (existsSync(SHARED_OKTA_FILE) ? SHARED_OKTA_FILE : undefined);
 const PARALLEL_RUNS = 6;
 const TIMING = /^response time is under \d+ ms$/;
 /**
