@@ -1,5 +1,6 @@
 import type { Exchange } from '../client/exchange.js';
 import type { ScimClient } from '../client/index.js';
+import { collectGarbage } from '../client/memory.js';
 import type { CleanupResult } from './results.js';
 
 export type CleanableType = 'User' | 'Group';
@@ -307,6 +308,9 @@ function describe(status: number | undefined, error: string | undefined): string
   return status !== undefined ? `HTTP ${status}` : (error ?? 'no response');
 }
 
+/** A lookup answer this large is collected at once once read (see findByName). */
+const LARGE_BODY_BYTES = 1024 * 1024;
+
 /** The resources named exactly `name` (a GET with an eq filter), or why the lookup failed. */
 async function findByName(client: ScimClient, { resourceType, name }: UnconfirmedCreate): Promise<{ found: { id: string; resource: unknown }[] } | { problem: string }> {
   const attribute = NAME_ATTRIBUTE[resourceType];
@@ -320,6 +324,12 @@ async function findByName(client: ScimClient, { resourceType, name }: Unconfirme
   for (const r of (resources ?? []) as Record<string, unknown>[]) {
     // The name check also protects against a server that ignores the filter and lists everyone.
     if (r !== null && typeof r === 'object' && typeof r[attribute] === 'string' && (r[attribute] as string).toLowerCase() === name.toLowerCase() && hasId(r)) matches.push({ id: r.id as string, resource: r });
+  }
+  // A server that ignores the filter answers every lookup with its whole list: let each one go before the next, as
+  // the checks do (src/client/memory.ts), or several of them pile up as garbage (peak RSS 330 MB at 9 MB a list).
+  if ((found.response?.bodyBytes ?? 0) >= LARGE_BODY_BYTES) {
+    found.response!.json = undefined;
+    collectGarbage();
   }
   return { found: matches };
 }
