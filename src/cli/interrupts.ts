@@ -50,3 +50,20 @@ export function watchInterrupts(doing: string): Interrupts {
     },
   };
 }
+
+/**
+ * For commands that serve until stopped (serve, record): resolves once SIGINT or SIGTERM arrived and `close`
+ * finished, saying which signal stopped `command`.
+ */
+export function untilStopped(command: string, close: () => Promise<void>): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      process.stderr.write(`scim-check ${command}: ${signal}, stopping\n`);
+      void close().then(resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}

@@ -81,7 +81,7 @@ function progressLine(p: Progress & { durationMs: number }, windowMs: number, fo
 }
 
 async function execute(flags: LoadFlags): Promise<number> {
-  const { reportDestinations, startRunOutput } = await import('./report-output.js');
+  const { finishReports, reportDestinations, startRunOutput } = await import('./report-output.js');
   let options: LoadOptions;
   let destinations: Destination[];
   let confirmed: boolean;
@@ -123,18 +123,11 @@ async function execute(flags: LoadFlags): Promise<number> {
     if (tty) process.stderr.write('\r\x1b[K');
     interrupts.release();
   }
-  if (result.fatal) process.stderr.write(`scim-check: ${terminalText(redactor.redact(result.fatal), { multiline: true })}\n`);
   // The report output after the load: its spinner would fight the progress line.
   const colour = wantsColour(process.env, Boolean(process.stdout.isTTY));
   const output = await startRunOutput(destinations, { verbose: Boolean(flags.verbose), redactor, ...(colour ? { paint: await colourPaint() } : {}) });
   output.stopSpinner();
-  try {
-    await output.writeReports(result);
-  } catch (err) {
-    process.stderr.write(`scim-check: cannot write the report: ${terminalText(redactor.redact(err instanceof Error ? err.message : String(err)))}\n`);
-    return 2;
-  }
-  return result.exitCode;
+  return finishReports(output, result, redactor);
 }
 
 export function registerLoad(program: Command): void {

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { untilStopped } from './interrupts.js';
 
 interface RecordFlags {
   target?: string;
@@ -90,16 +91,7 @@ async function record(flags: RecordFlags): Promise<number> {
   process.stdout.write(`Forwarding to ${flags.target!.replace(/\?.*$/, '')}; writing ${out}${flags.pseudonymise ? ' (pseudonymised)' : ''}\n`);
   process.stdout.write("Point your identity provider's SCIM base URL at the address above. Press Ctrl+C to stop.\n");
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.stderr.write(`scim-check record: ${signal}, stopping\n`);
-      void recorder.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped('record', () => recorder.close());
   process.stdout.write(`Recorded ${recorder.exchanges} exchange${recorder.exchanges === 1 ? '' : 's'} to ${out}\n`);
   if (flags.har) {
     const { readFileSync } = await import('node:fs');

@@ -159,3 +159,20 @@ export async function startRunOutput(destinations: readonly Destination[], optio
     },
   };
 }
+
+/**
+ * The end of a run-like command: its fatal line (if any) on stderr, then every report. Resolves to the exit code,
+ * 2 when a report cannot be written.
+ */
+export async function finishReports(output: RunOutput, result: RunResult, redactor: Redactor): Promise<number> {
+  // Multi-line: a bad suite or mapping file lists each problem on its own line.
+  if (result.fatal) process.stderr.write(`scim-check: ${terminalText(redactor.redact(result.fatal), { multiline: true })}\n`);
+  try {
+    // Every exit writes every report (a fatal error and an interruption included), each saying what happened.
+    await output.writeReports(result);
+  } catch (err) {
+    process.stderr.write(`scim-check: cannot write the report: ${terminalText(redactor.redact(err instanceof Error ? err.message : String(err)))}\n`);
+    return 2;
+  }
+  return result.exitCode;
+}

@@ -105,7 +105,7 @@ export interface RunExtras {
 /** Runs with the flags of `run` (and the extras of a command built on it); resolves to the exit code. */
 export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promise<number> {
   const { resolveOptions } = await import('../config/resolve.js');
-  const { reportDestinations, startRunOutput } = await import('./report-output.js');
+  const { finishReports, reportDestinations, startRunOutput } = await import('./report-output.js');
   let options: RunOptions;
   let destinations: Destination[];
   try {
@@ -138,16 +138,7 @@ export async function executeRun(flags: CliFlags, extras: RunExtras = {}): Promi
     interrupts.release();
   }
 
-  // Multi-line: a bad suite or mapping file lists each problem on its own line.
-  if (result.fatal) process.stderr.write(`scim-check: ${terminalText(redactor.redact(result.fatal), { multiline: true })}\n`);
-  try {
-    // Every exit writes every report (a fatal error and an interruption included), each saying what happened.
-    await output.writeReports(result);
-  } catch (err) {
-    process.stderr.write(`scim-check: cannot write the report: ${terminalText(redactor.redact(err instanceof Error ? err.message : String(err)))}\n`);
-    return 2;
-  }
-  return result.exitCode;
+  return finishReports(output, result, redactor);
 }
 
 /** "unknown command 'servee' (did you mean serve?)", or, after an explicit `run`, the words it does not take. */

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { untilStopped } from './interrupts.js';
 
 /** A bad flag or configuration: one line on stderr, exit 2. */
 class ServeUsageError extends Error {}
@@ -129,14 +130,5 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.data !== undefined) out(`Data: ${flags.data} (${running.store.users.size} users, ${running.store.groups.size} groups; every acknowledged write is on disk)`);
   out('Press Ctrl+C to stop.');
 
-  await new Promise<void>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      process.stderr.write(`scim-check serve: ${signal}, stopping\n`);
-      void running.close().then(resolve);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await untilStopped('serve', () => running.close());
 }
