@@ -60,6 +60,7 @@ function patterns(sources: string[]): RegExp[] {
 
 async function record(flags: RecordFlags): Promise<number> {
   const { startRecorder, readPem, RecorderConfigError } = await import('../recorder/proxy.js');
+  const { maskQuerySecrets } = await import('../recording/scrub.js');
   const { RecordingFileError } = await import('../recording/writer.js');
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
   const out = flags.out ?? `scim-check-recording-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`;
@@ -87,7 +88,10 @@ async function record(flags: RecordFlags): Promise<number> {
     process.stderr.write(`scim-check record: ${message}\n`);
     return 2;
   }
-  process.stdout.write(`Recording proxy listening at ${recorder.url}\n`);
+  // A key in the target's query is the user's secret: shown masked (they have it; the IdP needs the same query).
+  const shownUrl = maskQuerySecrets(recorder.url);
+  process.stdout.write(`Recording proxy listening at ${shownUrl}\n`);
+  if (shownUrl !== recorder.url) process.stdout.write("(the target's query is masked here: give the IdP the same query as --target)\n");
   process.stdout.write(`Forwarding to ${flags.target!.replace(/\?.*$/, '')}; writing ${out}${flags.pseudonymise ? ' (pseudonymised)' : ''}\n`);
   process.stdout.write("Point your identity provider's SCIM base URL at the address above. Press Ctrl+C to stop.\n");
 

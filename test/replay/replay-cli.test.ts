@@ -3,26 +3,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, cli, startCli } from '../cli/spawn-cli.js';
+import { assertBuilt, cli } from '../cli/spawn-cli.js';
+import { listeningCli, serveProcess } from '../server/serve-process.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'cli-recording-token-7d2e41';
-
-/** Waits until `child`'s stdout shows a URL, and returns it. */
-async function urlFrom(child: ReturnType<typeof startCli>['child'], pattern: RegExp): Promise<string> {
-  let seen = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no URL in: ${seen}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      seen += d.toString();
-      const m = pattern.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-  });
-}
 
 let dir: string;
 beforeAll(() => {
@@ -32,18 +17,17 @@ beforeAll(() => {
 
 describe('scim-check record → replay', () => {
   it('records an Okta run through the proxy (with --har), replays it on the embedded server and on a URL, saves it as a suite', async () => {
-    const serve = startCli(['serve', '--port', '0', '--quiet', '--token', TOKEN]);
-    const serverUrl = await urlFrom(serve.child, /listening at (\S+)/);
+    const serve = await serveProcess(['--quiet', '--token', TOKEN]);
+    const serverUrl = serve.url;
     const out = join(dir, 'okta.jsonl');
     const har = join(dir, 'okta.har');
-    const record = startCli(['record', '--target', serverUrl, '--listen', '0', '--out', out, '--har', har, '--quiet']);
-    const proxyUrl = await urlFrom(record.child, /listening at (\S+)/);
+    const record = await listeningCli(['record', '--target', serverUrl, '--listen', '0', '--out', out, '--har', har, '--quiet']);
+    const proxyUrl = record.url;
     const ran = await cli(['--url', proxyUrl, '--token', TOKEN, '--suite', 'okta-spec']);
     expect(ran.code).toBe(0);
     record.child.kill('SIGINT');
-    const recorded = await record.done;
-    expect(recorded.code).toBe(0);
-    expect(recorded.stdout).toMatch(/Recorded \d+ exchanges to /);
+    expect(await record.exited).toBe(0);
+    expect(record.stdout()).toMatch(/Recorded \d+ exchanges to /);
     expect(JSON.parse(readFileSync(har, 'utf8')).log.entries.length).toBe(readFileSync(out, 'utf8').trimEnd().split('\n').length - 1);
     expect(readFileSync(out, 'utf8')).not.toContain(TOKEN);
 
@@ -64,29 +48,42 @@ describe('scim-check record → replay', () => {
     expect(asSuite.code).toBe(0);
     expect(asSuite.stdout).toMatch(/\d+ passed, 0 failed/);
     serve.child.kill('SIGTERM');
-    await serve.done;
+    await serve.exited;
   });
 
   it('serve --record --pseudonymise writes what arrives at the reference server; the replay passes on another one', async () => {
     const out = join(dir, 'served.jsonl');
-    const serve = startCli(['serve', '--port', '0', '--quiet', '--token', TOKEN, '--seed', 'none', '--record', out, '--pseudonymise']);
-    const serverUrl = await urlFrom(serve.child, /listening at (\S+)/);
+    const serve = await serveProcess(['--quiet', '--token', TOKEN, '--seed', 'none', '--record', out, '--pseudonymise']);
+    const serverUrl = serve.url;
     const ran = await cli(['--url', serverUrl, '--token', TOKEN, '--suite', 'okta-users']);
     expect(ran.code).toBe(0);
     serve.child.kill('SIGTERM');
-    await serve.done;
+    await serve.exited;
     const text = readFileSync(out, 'utf8');
     expect(JSON.parse(text.split('\n')[0]!)).toMatchObject({ source: 'serve', pseudonymised: true });
     expect(text).not.toContain(TOKEN);
     expect(text).not.toMatch(/"userName":"scim-check-/);
 
-    const fresh = startCli(['serve', '--port', '0', '--quiet', '--token', TOKEN, '--seed', 'none']);
-    const freshUrl = await urlFrom(fresh.child, /listening at (\S+)/);
-    const replayed = await cli(['replay', out, '--url', freshUrl, '--token', TOKEN]);
+    const fresh = await serveProcess(['--quiet', '--token', TOKEN, '--seed', 'none']);
+    const replayed = await cli(['replay', out, '--url', fresh.url, '--token', TOKEN]);
     fresh.child.kill('SIGTERM');
-    await fresh.done;
+    await fresh.exited;
     expect(replayed.stdout).toMatch(/\d+ passed, 0 failed/);
     expect(replayed.code).toBe(0);
+  });
+});
+
+describe('a key in the target URL', () => {
+  it('is masked where record prints the proxy URL, and written to no recording', async () => {
+    const key = 'Target-Query-Key-5521aa';
+    const out = join(dir, 'keyed.jsonl');
+    const record = await listeningCli(['record', '--target', `http://127.0.0.1:9/scim/v2?api_key=${key}&aadOptscim062020`, '--listen', '0', '--out', out]);
+    expect(record.url).toMatch(/\?api_key=%5BREDACTED%5D&aadOptscim062020$/);
+    record.child.kill('SIGINT');
+    expect(await record.exited).toBe(0);
+    expect(record.stdout()).toMatch(/the target's query is masked here/);
+    expect(record.stdout() + record.stderr()).not.toContain(key);
+    expect(readFileSync(out, 'utf8')).not.toContain(key);
   });
 });
 

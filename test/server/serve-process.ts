@@ -19,7 +19,12 @@ export function killServed(): void {
 
 /** Starts `serve --port 0 …args` and resolves once it printed its URL line. */
 export function serveProcess(args: string[], env: Record<string, string | undefined> = {}): Promise<Served> {
-  const { child, done } = startCli(['serve', '--port', '0', ...args], env);
+  return listeningCli(['serve', '--port', '0', ...args], env);
+}
+
+/** Starts a CLI command that serves until stopped (serve, record) and resolves once it printed "listening at URL". */
+export function listeningCli(args: string[], env: Record<string, string | undefined> = {}): Promise<Served> {
+  const { child, done } = startCli(args, env);
   started.push(child);
   let out = '';
   let err = '';
@@ -31,6 +36,6 @@ export function serveProcess(args: string[], env: Record<string, string | undefi
       if (url) resolve({ child, url, stdout: () => out, stderr: () => err, exited });
     });
     child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    void exited.then((code) => reject(new Error(`serve exited (${code}) before printing its URL: ${out}${err}`)));
+    void exited.then((code) => reject(new Error(`${args[0]} exited (${code}) before printing its URL: ${out}${err}`)));
   });
 }
