@@ -59,7 +59,8 @@ function patterns(sources: string[]): RegExp[] {
 }
 
 async function record(flags: RecordFlags): Promise<number> {
-  const { startRecorder, readPem, RecorderConfigError } = await import('../recorder/proxy.js');
+  const { startRecorder, readPem } = await import('../recorder/proxy.js');
+  const { ConfigError } = await import('../common/errors.js');
   const { maskQuerySecrets } = await import('../recording/scrub.js');
   const { RecordingFileError } = await import('../recording/writer.js');
   let recorder: Awaited<ReturnType<typeof startRecorder>>;
@@ -82,12 +83,14 @@ async function record(flags: RecordFlags): Promise<number> {
     });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const known = err instanceof RecordUsageError || err instanceof RecorderConfigError || err instanceof RecordingFileError;
+    const known = err instanceof RecordUsageError || err instanceof ConfigError || err instanceof RecordingFileError;
     if (!known && code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw err;
     const message = code === 'EADDRINUSE' ? `port ${flags.listen} on ${flags.host} is already in use (try --listen 0)` : (err as Error).message;
     process.stderr.write(`scim-check record: ${message}\n`);
     return 2;
   }
+  // Listening for the stop signal before the URL line: whoever reads that line may signal at once.
+  const stopped = untilStopped('record', () => recorder.close());
   // A key in the target's query is the user's secret: shown masked (they have it; the IdP needs the same query).
   const shownUrl = maskQuerySecrets(recorder.url);
   process.stdout.write(`Recording proxy listening at ${shownUrl}\n`);
@@ -95,7 +98,7 @@ async function record(flags: RecordFlags): Promise<number> {
   process.stdout.write(`Forwarding to ${flags.target!.replace(/\?.*$/, '')}; writing ${out}${flags.pseudonymise ? ' (pseudonymised)' : ''}\n`);
   process.stdout.write("Point your identity provider's SCIM base URL at the address above. Press Ctrl+C to stop.\n");
 
-  await untilStopped('record', () => recorder.close());
+  await stopped;
   process.stdout.write(`Recorded ${recorder.exchanges} exchange${recorder.exchanges === 1 ? '' : 's'} to ${out}\n`);
   if (flags.har) {
     const { readFileSync } = await import('node:fs');

@@ -122,6 +122,8 @@ async function serve(flags: ServeFlags): Promise<void> {
 
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   for (const notice of running.notices) process.stderr.write(`scim-check serve: ${notice}\n`);
+  // Listening for the stop signal before the URL line: whoever reads that line may signal at once.
+  const stopped = untilStopped('serve', () => running.close());
   out(`SCIM server listening at ${running.url}`);
   if (token === undefined && running.token !== undefined) out(`Bearer token (generated; shown only now): ${running.token}`);
   else if (token !== undefined) out(`Auth: bearer token${flags.token === undefined ? ' from SCIM_CHECK_TOKEN' : ''}${basic ? ', or HTTP Basic' : ''}`);
@@ -130,5 +132,5 @@ async function serve(flags: ServeFlags): Promise<void> {
   if (flags.data !== undefined) out(`Data: ${flags.data} (${running.store.users.size} users, ${running.store.groups.size} groups; every acknowledged write is on disk)`);
   out('Press Ctrl+C to stop.');
 
-  await untilStopped('serve', () => running.close());
+  await stopped;
 }

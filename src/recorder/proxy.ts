@@ -13,6 +13,8 @@ import { Agent, type Dispatcher } from 'undici';
 import { ScimError } from '../core/scim-error.js';
 import { RecordingWriter } from '../recording/writer.js';
 import { headersAsSent, maskQuerySecrets } from '../recording/scrub.js';
+import { ConfigError } from '../common/errors.js';
+import { parseHttpUrl } from '../common/http-url.js';
 
 export interface RecorderOptions {
   /** The real SCIM server's base URL, e.g. https://app.example.com/scim/v2 */
@@ -46,22 +48,6 @@ export interface RunningRecorder {
 
 /** Connection-specific headers a proxy must not forward (RFC 9110 §7.6.1), plus Host, which names the proxy. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'host', 'content-length']);
-
-export class RecorderConfigError extends Error {
-  override name = 'RecorderConfigError';
-}
-
-function parseTarget(target: string): URL {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new RecorderConfigError(`--target is not a valid URL: ${target}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RecorderConfigError(`--target must be http:// or https:// (got ${url.protocol})`);
-  if (url.username || url.password) throw new RecorderConfigError('--target must not carry credentials: the identity provider sends its own');
-  return url;
-}
 
 function responseHeaderRecord(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -100,7 +86,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
 }
 
 export async function startRecorder(options: RecorderOptions): Promise<RunningRecorder> {
-  const target = parseTarget(options.target);
+  const target = parseHttpUrl('--target', options.target, 'the identity provider sends its own');
   const basePath = target.pathname.replace(/\/+$/, '');
   const maxBody = options.maxBodyBytes ?? 64 * 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -225,6 +211,6 @@ export function readPem(flag: string, file: string): Buffer {
   try {
     return readFileSync(file);
   } catch (err) {
-    throw new RecorderConfigError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new ConfigError(`${flag} ${file}: cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }

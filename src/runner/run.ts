@@ -17,6 +17,7 @@ import { displayText, expandDeep, expandString, type TemplateContext } from './t
 import { extensionSchemasFor, loadMapping, type Mapping, type MappingFile } from './mapping.js';
 import { embeddedExtensionsFor } from './idp.js';
 import { ENTRA_FLAGS, IDP_SUITE_IDS, IDPS, type EntraFlagOption, type Idp } from '../common/suite-ids.js';
+import { parseHttpUrl } from '../common/http-url.js';
 
 /** Options of a run; they mirror the `scim-check run` flags. */
 export interface RunOptions {
@@ -164,14 +165,7 @@ export function baseResult(url: string, embedded: boolean, startedAt: Date): Run
 
 /** A --url must be http(s), without credentials in it, and come with credentials; throws ConfigError. */
 export function checkTargetUrl(url: string, hasCredentials: boolean): void {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ConfigError(`--url is not a valid URL: ${url}`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`--url must be http:// or https:// (got ${parsed.protocol})`);
-  if (parsed.username || parsed.password) throw new ConfigError('--url must not carry credentials; use --token, --basic or --header');
+  parseHttpUrl('--url', url, 'use --token, --basic or --header');
   if (!hasCredentials) throw new ConfigError('no credentials: give --token (or SCIM_CHECK_TOKEN), --basic user:pass or --header "Authorization: …"');
 }
 
